@@ -1,0 +1,142 @@
+"""Scoring many assessments of one bank at once, vectorised with numpy.
+
+Answers are first encoded as arrays (`encode`, once per stored assessment), then
+`score_table` applies the same rules as `scoring.engine.score` to all of them together.
+The consultant dashboards and peer benchmarks use it; tests check both paths agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from scoring.answers import NA, Answer
+from scoring.bank import Bank, Question
+from scoring.engine import TOLERANCE
+
+UNANSWERED = -1
+NOT_APPLICABLE = -2
+
+
+@dataclass(frozen=True)
+class AnswerTable:
+    """Answers of N assessments to a bank's Q scored questions (bank order).
+
+    `codes[n, q]` is -1 unanswered, -2 N/A, the chosen option's index for a choice question
+    and 0 for an answered multi question, whose chosen options are the True cells of
+    `chosen[n, offset:offset + options]` (multi questions' options side by side).
+    """
+
+    codes: np.ndarray
+    chosen: np.ndarray
+
+
+@dataclass(frozen=True)
+class TableScores:
+    """Scores of N assessments: NaN / level 0 where not assessed."""
+
+    dimension_scores: np.ndarray
+    dimension_levels: np.ndarray
+    overall_scores: np.ndarray
+    overall_levels: np.ndarray
+
+
+def scored_questions(bank: Bank) -> list[Question]:
+    """The bank's choice and multi questions in bank order: the columns of `AnswerTable.codes`."""
+    return [question for question in bank.questions.values() if question.is_scored]
+
+
+def encode(bank: Bank, answer_sets: Iterable[Mapping[str, Answer]]) -> AnswerTable:
+    """Encode checked answers (see `scoring.answers`) into an `AnswerTable`."""
+    questions = scored_questions(bank)
+    offsets = _multi_offsets(questions)
+    answer_sets = list(answer_sets)
+    codes = np.full((len(answer_sets), len(questions)), UNANSWERED, dtype=np.int16)
+    chosen = np.zeros((len(answer_sets), sum(len(q.options) for q in questions if q.type == "multi")), dtype=bool)
+    positions = {q.id: {option_id: i for i, option_id in enumerate(q.option_ids)} for q in questions}
+    for row, answers in enumerate(answer_sets):
+        for column, question in enumerate(questions):
+            answer = answers.get(question.id, UNANSWERED)
+            if answer is UNANSWERED:
+                continue
+            if answer is NA:
+                codes[row, column] = NOT_APPLICABLE
+            elif question.type == "choice":
+                codes[row, column] = positions[question.id][answer]
+            else:
+                codes[row, column] = 0
+                for option_id in answer:
+                    chosen[row, offsets[question.id] + positions[question.id][option_id]] = True
+    return AnswerTable(codes, chosen)
+
+
+def score_table(bank: Bank, table: AnswerTable) -> TableScores:
+    """Score every row of `table` by the engine's rules."""
+    questions = scored_questions(bank)
+    question_scores = _question_scores(bank, questions, table)
+    answered = ~np.isnan(question_scores)
+    weights = _question_weights(bank, questions)
+    dimension_scores = _weighted_means(question_scores, answered, weights)
+    dimension_weights = np.array([[d.weight] for d in bank.dimensions])
+    assessed = ~np.isnan(dimension_scores)
+    overall = _weighted_means(dimension_scores, assessed, dimension_weights)[:, 0]
+    dimension_levels = levels_of(bank, dimension_scores)
+    overall_levels = levels_of(bank, overall)
+    if bank.overall_level == "weakest_link":
+        counted = assessed & (dimension_weights[:, 0] > 0)
+        weakest = np.where(counted, dimension_levels, bank.level_count).min(axis=1, initial=bank.level_count)
+        overall_levels = np.where(overall_levels > 0, np.minimum(overall_levels, weakest + 1), 0)
+    return TableScores(dimension_scores, dimension_levels, overall, overall_levels)
+
+
+def levels_of(bank: Bank, scores: np.ndarray) -> np.ndarray:
+    """The level of each score (0 where the score is NaN)."""
+    thresholds = np.array(bank.thresholds)
+    reached = (thresholds <= scores[..., None] + TOLERANCE).sum(axis=-1)
+    return np.where(np.isnan(scores), 0, np.maximum(reached, 1))
+
+
+def _question_scores(bank: Bank, questions: list[Question], table: AnswerTable) -> np.ndarray:
+    scores = np.full(table.codes.shape, np.nan)
+    lookup = np.full((len(questions), max((len(q.options) for q in questions), default=1)), np.nan)
+    for column, question in enumerate(questions):
+        if question.type == "choice":
+            lookup[column, : len(question.options)] = list(bank.option_scores[question.id].values())
+    valid = table.codes >= 0
+    choice_scores = lookup[np.arange(len(questions)), np.maximum(table.codes, 0)]
+    scores[valid] = choice_scores[valid]
+    offsets = _multi_offsets(questions)
+    for column, question in enumerate(questions):
+        if question.type == "multi":
+            points = np.array(list(bank.option_points[question.id].values()))
+            block = table.chosen[:, offsets[question.id] : offsets[question.id] + len(points)]
+            multi = 1 + (bank.level_count - 1) * (block @ points) / points.sum()
+            scores[:, column] = np.where(valid[:, column], multi, np.nan)
+    return scores
+
+
+def _question_weights(bank: Bank, questions: list[Question]) -> np.ndarray:
+    """A (questions x dimensions) matrix holding each question's weight in its dimension's column."""
+    columns = {dimension.id: i for i, dimension in enumerate(bank.dimensions)}
+    weights = np.zeros((len(questions), len(bank.dimensions)))
+    for row, question in enumerate(questions):
+        weights[row, columns[bank.dimension_of[question.id].id]] = question.weight
+    return weights
+
+
+def _weighted_means(values: np.ndarray, present: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    totals = np.where(present, values, 0.0) @ weights
+    weight_sums = present.astype(float) @ weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(weight_sums > 0, totals / weight_sums, np.nan)
+
+
+def _multi_offsets(questions: list[Question]) -> dict[str, int]:
+    offsets, position = {}, 0
+    for question in questions:
+        if question.type == "multi":
+            offsets[question.id] = position
+            position += len(question.options)
+    return offsets

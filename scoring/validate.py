@@ -1,0 +1,266 @@
+"""Loading and validating a question bank, with one `Problem` (line and message) per mistake."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from scoring import source
+from scoring.bank import Bank, Dimension, Question
+from scoring.source import Document, DocumentError, Loc, Problem
+
+TEXT_KEYS = frozenset({"id", "version", "title", "description", "name", "text", "help", "label"})
+KNOWN_KEYS = [
+    "schema",
+    "id",
+    "version",
+    "title",
+    "description",
+    "levels",
+    "name",
+    "min_score",
+    "overall_level",
+    "dimensions",
+    "weight",
+    "recommendations",
+    "questions",
+    "text",
+    "help",
+    "type",
+    "required",
+    "allow_na",
+    "options",
+    "label",
+    "score",
+    "points",
+]
+
+
+class BankError(DocumentError):
+    """A bank file that cannot be used; `problems` holds every reason with its line."""
+
+    def __init__(self, source_name: str, problems: list[Problem]):
+        super().__init__(problems)
+        self.source_name = source_name
+
+    def lines(self) -> list[str]:
+        """Every problem as a `PATH:LINE: message` line."""
+        return [problem.format(self.source_name) for problem in self.problems]
+
+
+def load_bank(path: str | Path) -> Bank:
+    """Read, parse and validate a bank file; raise `BankError` listing every problem."""
+    try:
+        return check_bank(source.load(Path(path)))
+    except DocumentError as error:
+        raise BankError(str(path), error.problems) from None
+
+
+def parse_bank(text: str, source_name: str = "<bank>") -> Bank:
+    """Parse and validate bank YAML text; raise `BankError` listing every problem."""
+    try:
+        return check_bank(source.parse(text))
+    except DocumentError as error:
+        raise BankError(source_name, error.problems) from None
+
+
+def check_bank(document: Document) -> Bank:
+    """Validate parsed bank data: its shape first, then the rules across entries."""
+    data = _texts_as_written(document.data, (), document.raw_text)
+    try:
+        bank = Bank.model_validate(data)
+    except ValidationError as error:
+        errors = _without_knock_on_counts(error.errors())
+        problems = [_shape_problem(e, document) for e in errors]
+        raise DocumentError(sorted(set(problems), key=lambda p: p.line)) from None
+    problems = [Problem(document.line_of(loc), message) for loc, message in _rule_breaks(bank, document)]
+    if problems:
+        raise DocumentError(sorted(problems, key=lambda p: p.line))
+    return bank
+
+
+def _texts_as_written(data: Any, loc: Loc, raw_text: dict[Loc, str]) -> Any:
+    """Text fields keep what was written: `label: Yes` is "Yes", never True."""
+    if isinstance(data, dict):
+        return {key: _texts_as_written(value, (*loc, key), raw_text) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_texts_as_written(value, (*loc, i), raw_text) for i, value in enumerate(data)]
+    if loc in raw_text and data is not None and _is_text_location(loc):
+        return raw_text[loc]
+    return data
+
+
+def _is_text_location(loc: Loc) -> bool:
+    return (isinstance(loc[-1], str) and loc[-1] in TEXT_KEYS) or (len(loc) >= 3 and loc[-3] == "recommendations")
+
+
+def _without_knock_on_counts(errors: list[dict]) -> list[dict]:
+    """Drop "too few entries" where entries inside the list failed: pydantic counts only valid ones."""
+    failed_inside = {tuple(e["loc"][:n]) for e in errors for n in range(len(e["loc"]))}
+    return [e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in failed_inside)]
+
+
+def _shape_problem(error: dict, document: Document) -> Problem:
+    loc = tuple(part for part in error["loc"] if part != "[key]")
+    if error["type"] == "missing":
+        return Problem(document.line_of(loc[:-1]), f"missing required key '{loc[-1]}'")
+    return Problem(document.line_of(loc), _shape_message(error, loc))
+
+
+def _shape_message(error: dict, loc: Loc) -> str:
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    name = _describe_location(loc)
+    if kind == "extra_forbidden":
+        return f"unknown key '{loc[-1]}'{_suggestion(str(loc[-1]))}"
+    if kind == "string_type":
+        return f"{name} must be text, not {_describe_value(value)}"
+    if kind == "string_too_short":
+        return f"{name} must not be empty"
+    if kind == "string_pattern_mismatch":
+        return f"{name} must be a slug (lowercase letters, digits and '-'), not '{value}'"
+    if kind in ("float_type", "int_type", "finite_number", "int_from_float"):
+        whole = " whole" if kind in ("int_type", "int_from_float") else ""
+        return f"{name} must be a{whole} number, not {_describe_value(value)}"
+    if kind == "bool_type":
+        return f"{name} must be true or false, not {_describe_value(value)}"
+    if kind == "greater_than_equal":
+        return f"{name} must be {ctx.get('ge')} or more, not {value}"
+    if kind == "literal_error":
+        return f"{name} must be one of {ctx.get('expected')}, not {_describe_value(value)}"
+    if kind in ("tuple_type", "list_type"):
+        return f"{name} must be a list, not {_describe_value(value)}"
+    if kind in ("too_short", "too_long"):
+        bound = "at least" if kind == "too_short" else "at most"
+        count = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        return f"{name} must have {bound} {count} entries, not {ctx.get('actual_length')}"
+    if kind in ("model_type", "dict_type"):
+        return f"{name} must be a mapping of keys, not {_describe_value(value)}"
+    if kind == "value_error":
+        return error["msg"].removeprefix("Value error, ")
+    return f"{name}: {error['msg']}"
+
+
+def _describe_location(loc: Loc) -> str:
+    if not loc:
+        return "the bank"
+    if isinstance(loc[-1], int):
+        parent = next((part for part in reversed(loc) if isinstance(part, str)), "list")
+        return f"entry {loc[-1] + 1} of '{parent}'"
+    return f"'{loc[-1]}'"
+
+
+def _describe_value(value: Any) -> str:
+    if isinstance(value, str):
+        return f'the text "{value}" (remove the quotes)' if _looks_numeric(value) else f'the text "{value}"'
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (quote it if you mean the text)"
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return text.strip().lower() in ("true", "false", "yes", "no")
+    return True
+
+
+def _suggestion(key: str) -> str:
+    close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.7)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _rule_breaks(bank: Bank, document: Document) -> Iterator[tuple[Loc, str]]:
+    if bank.schema_version != 1:
+        yield ("schema",), f"schema {bank.schema_version} is not known; this version of Threadline reads schema 1"
+    yield from _level_rule_breaks(bank)
+    yield from _duplicates(((("dimensions", i), d.id) for i, d in enumerate(bank.dimensions)), "dimension id", document)
+    question_locs = (
+        (("dimensions", i, "questions", j), q.id)
+        for i, d in enumerate(bank.dimensions)
+        for j, q in enumerate(d.questions)
+    )
+    yield from _duplicates(question_locs, "question id", document)
+    for i, dimension in enumerate(bank.dimensions):
+        yield from _recommendation_rule_breaks(bank, dimension, ("dimensions", i))
+        for j, question in enumerate(dimension.questions):
+            yield from _question_rule_breaks(bank, question, ("dimensions", i, "questions", j), document)
+
+
+def _level_rule_breaks(bank: Bank) -> Iterator[tuple[Loc, str]]:
+    top = bank.level_count
+    for k, level in enumerate(bank.levels):
+        loc: Loc = ("levels", k, "min_score") if level.min_score is not None else ("levels", k)
+        if level.min_score is not None and not 1 <= level.min_score <= top:
+            yield loc, f"min_score of level '{level.name}' must be between 1 and {top} (the number of levels)"
+        elif k and bank.thresholds[k] < bank.thresholds[k - 1]:
+            yield (
+                loc,
+                (
+                    f"level '{level.name}' starts at min_score {bank.thresholds[k]:g}, below the level before it "
+                    f"({bank.thresholds[k - 1]:g}); thresholds must not decrease"
+                ),
+            )
+
+
+def _duplicates(entries: Iterator[tuple[Loc, str]], what: str, document: Document) -> Iterator[tuple[Loc, str]]:
+    first_seen: dict[str, Loc] = {}
+    for loc, ident in entries:
+        id_loc = (*loc, "id")
+        if ident in first_seen:
+            first_line = document.line_of((*first_seen[ident], "id"))
+            yield id_loc, f"duplicate {what} '{ident}' (first used on line {first_line})"
+        else:
+            first_seen[ident] = loc
+
+
+def _recommendation_rule_breaks(bank: Bank, dimension: Dimension, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    top = bank.level_count
+    for level in dimension.recommendations:
+        if not 1 <= level < top:
+            yield (
+                (*loc, "recommendations", level),
+                (
+                    f"recommendations key {level} is not a level below the top one (use 1 to {top - 1}); "
+                    "key k lists what to do to move from level k to k+1"
+                ),
+            )
+
+
+def _question_rule_breaks(bank: Bank, question: Question, loc: Loc, document: Document) -> Iterator[tuple[Loc, str]]:
+    options = question.options
+    if question.type == "text":
+        if options is not None:
+            yield (*loc, "options"), f"question '{question.id}' is a text question and takes no options"
+        return
+    if options is None:
+        yield loc, f"missing required key 'options' ({question.type} question '{question.id}' needs at least 2)"
+        return
+    if len(options) < 2:
+        yield (*loc, "options"), f"question '{question.id}' needs at least 2 options, not {len(options)}"
+    option_locs = (((*loc, "options", k), option.id) for k, option in enumerate(options))
+    yield from _duplicates(option_locs, f"option id in question '{question.id}':", document)
+    for k, option in enumerate(options):
+        yield from _option_rule_breaks(bank, question, option, (*loc, "options", k))
+    if question.type == "multi" and sum(bank.option_points.get(question.id, {}).values()) == 0:
+        yield (*loc, "options"), f"the options of multi question '{question.id}' have points adding up to 0"
+
+
+def _option_rule_breaks(bank: Bank, question: Question, option, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    top = bank.level_count
+    if question.type == "choice" and option.points is not None:
+        yield (*loc, "points"), "'points' is for multi questions; a choice option takes 'score'"
+    if question.type == "multi" and option.score is not None:
+        yield (*loc, "score"), "'score' is for choice questions; a multi option takes 'points'"
+    if question.type == "choice" and option.score is not None and not 1 <= option.score <= top:
+        yield (*loc, "score"), f"score must be between 1 and {top} (the number of levels), not {option.score:g}"

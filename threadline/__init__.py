@@ -1,0 +1,1 @@
+"""Threadline: a social-business maturity assessment (storage and links)."""
