@@ -46,9 +46,7 @@ def _postgres_schema_url(server: str) -> Iterator[str]:
     try:
         with admin.begin() as conn:
             conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = sa.make_url(server).update_query_dict(
-            {"options": f"-csearch_path={schema}"}
-        )
+        url = sa.make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
         yield url.render_as_string(hide_password=False)
     finally:
         with admin.begin() as conn:

@@ -34,6 +34,8 @@ question). A question with no row is unanswered.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,7 +65,7 @@ _WRITE = "threadline_write"
 _MIGRATION_LOCK_KEY = 0x7468726561646C6E
 
 
-class NotFound(LookupError):
+class NotFoundError(LookupError):
     """Raised for an assessment or a bank that is not in the database."""
 
 
@@ -100,9 +102,7 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(
-        self, value: datetime | None, dialect: sa.Dialect
-    ) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         """Convert an aware datetime to UTC (naive on SQLite) before storing it."""
         if value is None:
             return None
@@ -111,9 +111,7 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(
-        self, value: datetime | None, dialect: sa.Dialect
-    ) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         """Return a stored datetime as an aware UTC datetime."""
         if value is None:
             return None
@@ -146,17 +144,13 @@ def _v1_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table, sa.Table, sa.
         sa.Column("context", sa.JSON, nullable=False),
         sa.Column("targets", sa.JSON(none_as_null=True), nullable=True),
         sa.Column("page", sa.Integer, nullable=False, server_default="0"),
-        sa.Column(
-            "status", sa.String(16), nullable=False, server_default="in_progress"
-        ),
+        sa.Column("status", sa.String(16), nullable=False, server_default="in_progress"),
         sa.Column("share_generation", sa.Integer, nullable=False, server_default="0"),
         sa.Column("share_active", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.Column("updated_at", UTCDateTime, nullable=False),
         sa.Column("submitted_at", UTCDateTime, nullable=True),
-        sa.CheckConstraint(
-            "status IN ('in_progress', 'submitted')", name="ck_assessments_status"
-        ),
+        sa.CheckConstraint("status IN ('in_progress', 'submitted')", name="ck_assessments_status"),
     )
     answers = sa.Table(
         "answers",
@@ -237,15 +231,10 @@ class Store:
         latest = len(MIGRATIONS)
         with self._write() as conn:
             if self.dialect == "postgresql":
-                conn.execute(
-                    sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY))
-                )
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
             current = _schema_version(conn)
             if current > latest:
-                raise RuntimeError(
-                    f"database schema version {current} is newer than this "
-                    f"Threadline ({latest})"
-                )
+                raise RuntimeError(f"database schema version {current} is newer than this Threadline ({latest})")
             for step in MIGRATIONS[current:]:
                 step(conn)
             conn.execute(schema_version.update().values(version=latest))
@@ -271,14 +260,12 @@ class Store:
         with self.engine.connect() as conn:
             return cast(str | None, conn.scalar(query))
 
-    def create_assessment(
-        self, bank_hash: str, context: Mapping[str, Any]
-    ) -> tuple[int, str]:
+    def create_assessment(self, bank_hash: str, context: Mapping[str, Any]) -> tuple[int, str]:
         """Start an assessment on a stored bank; return its id and private token."""
         token, now = new_token(), _now()
         with self._write() as conn:
             if conn.scalar(sa.select(banks.c.bank_id).where(_is_bank(bank_hash))) is None:
-                raise NotFound(f"no bank {bank_hash!r}")
+                raise NotFoundError(f"no bank {bank_hash!r}")
             result = conn.execute(
                 assessments.insert().values(
                     bank_hash=bank_hash,
@@ -311,22 +298,16 @@ class Store:
         return LinkLookup(row.kind, row.assessment_id, row.revoked_at is not None)
 
     def assessment(self, assessment_id: int) -> AssessmentRecord:
-        """Return an assessment with all its answers; raise NotFound if absent."""
-        answer_query = sa.select(answers.c.question_id, answers.c.value).where(
-            answers.c.assessment_id == assessment_id
-        )
+        """Return an assessment with all its answers; raise NotFoundError if absent."""
+        answer_query = sa.select(answers.c.question_id, answers.c.value).where(answers.c.assessment_id == assessment_id)
         with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(assessments).where(_is_assessment(assessment_id))
-            ).one_or_none()
+            row = conn.execute(sa.select(assessments).where(_is_assessment(assessment_id))).one_or_none()
             if row is None:
-                raise NotFound(f"no assessment {assessment_id!r}")
+                raise NotFoundError(f"no assessment {assessment_id!r}")
             given = {question: value for question, value in conn.execute(answer_query)}
         return _record(row, given)
 
-    def save_answer(
-        self, assessment_id: int, question_id: str, value: AnswerValue
-    ) -> None:
+    def save_answer(self, assessment_id: int, question_id: str, value: AnswerValue) -> None:
         """Store one answer, replacing any earlier one (None: not applicable)."""
         _check_question_id(question_id)
         now = _now()
@@ -365,9 +346,7 @@ class Store:
         """Replace the optional context (organisation, role, industry, size...)."""
         self._update(assessment_id, context=dict(context))
 
-    def set_targets(
-        self, assessment_id: int, targets: Mapping[str, int] | None
-    ) -> None:
+    def set_targets(self, assessment_id: int, targets: Mapping[str, int] | None) -> None:
         """Replace the target level per dimension id (None: no targets set)."""
         self._update(assessment_id, targets=_targets_value(targets))
 
@@ -389,15 +368,11 @@ class Store:
     def revoke_share(self, assessment_id: int) -> None:
         """Turn the share link off for good; a later enable_share makes a new one."""
         now = _now()
-        query = (
-            sa.select(assessments.c.share_active)
-            .where(_is_assessment(assessment_id))
-            .with_for_update()
-        )
+        query = sa.select(assessments.c.share_active).where(_is_assessment(assessment_id)).with_for_update()
         with self._write() as conn:
             active = conn.execute(query).scalar_one_or_none()
             if active is None:
-                raise NotFound(f"no assessment {assessment_id!r}")
+                raise NotFoundError(f"no assessment {assessment_id!r}")
             if not active:
                 return
             conn.execute(
@@ -467,7 +442,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(cursor)
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
@@ -475,6 +450,19 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         write = conn.get_execution_options().get(_WRITE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _enable_wal(cursor: Any) -> None:
+    """Switch to WAL, retrying: SQLite does not wait on the busy timeout for this."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _schema_version(conn: Connection) -> int:
@@ -499,16 +487,12 @@ def _is_assessment(assessment_id: int) -> sa.ColumnElement[bool]:
 
 
 def _update_assessment(conn: Connection, assessment_id: int, **values: Any) -> None:
-    result = conn.execute(
-        assessments.update().where(_is_assessment(assessment_id)).values(**values)
-    )
+    result = conn.execute(assessments.update().where(_is_assessment(assessment_id)).values(**values))
     if result.rowcount == 0:
-        raise NotFound(f"no assessment {assessment_id!r}")
+        raise NotFoundError(f"no assessment {assessment_id!r}")
 
 
-def _add_link(
-    conn: Connection, token: str, assessment_id: int, kind: LinkKind, now: datetime
-) -> None:
+def _add_link(conn: Connection, token: str, assessment_id: int, kind: LinkKind, now: datetime) -> None:
     conn.execute(
         links.insert().values(
             token_hash=hash_token(token),
@@ -519,9 +503,7 @@ def _add_link(
     )
 
 
-def _share_state(
-    conn: Connection, assessment_id: int, private_token: str, *, lock: bool
-) -> Row[Any]:
+def _share_state(conn: Connection, assessment_id: int, private_token: str, *, lock: bool) -> Row[Any]:
     if not looks_like_token(private_token):
         raise PermissionError("not the private link of this assessment")
     query = (
@@ -560,10 +542,7 @@ def _answer_value(value: AnswerValue | Sequence[str]) -> Any:
 def _targets_value(targets: Mapping[str, int] | None) -> dict[str, int] | None:
     if targets is None:
         return None
-    if not all(
-        isinstance(level, int) and not isinstance(level, bool)
-        for level in targets.values()
-    ):
+    if not all(isinstance(level, int) and not isinstance(level, bool) for level in targets.values()):
         raise TypeError(f"target levels must be ints, not {dict(targets)!r}")
     return dict(targets)
 

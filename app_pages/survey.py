@@ -1,0 +1,202 @@
+"""Survey: one dimension a page, every answer saved to the database as it is given."""
+
+import streamlit as st
+
+from scoring.answers import NA
+from scoring.engine import score
+from threadline import session, ui
+from threadline.session import UNANSWERED
+
+NA_CHOICE = "__na__"
+NONE_OF_THESE = "__none__"
+NA_LABEL = "Not applicable / don't know"
+
+opened = session.open_assessment()
+if isinstance(opened, session.LinkProblem):
+    ui.link_problem_page(opened.reason)
+if not opened.editable:
+    ui.go_with(opened, "results")
+assessment = opened
+bank = assessment.bank
+
+
+def widget_key(question_id: str, part: str = "") -> str:
+    return f"answer:{assessment.id}:{question_id}:{part}"
+
+
+def save_choice(question) -> None:
+    chosen = st.session_state[widget_key(question.id)]
+    value = UNANSWERED if chosen is None else NA if chosen == NA_CHOICE else chosen
+    session.record_answer(assessment, question.id, value)
+
+
+def save_text(question) -> None:
+    text = st.session_state[widget_key(question.id)]
+    session.record_answer(assessment, question.id, text if text.strip() else UNANSWERED)
+
+
+def save_multi(question, changed: str) -> None:
+    """Checkbox lists: 'none of these' and N/A exclude the options, and the reverse."""
+    state = st.session_state
+    if state[widget_key(question.id, changed)] and changed in (NONE_OF_THESE, NA_CHOICE):
+        for part in (*question.option_ids, NONE_OF_THESE, NA_CHOICE):
+            if part != changed:
+                state[widget_key(question.id, part)] = False
+    elif state[widget_key(question.id, changed)]:
+        state[widget_key(question.id, NONE_OF_THESE)] = False
+        state[widget_key(question.id, NA_CHOICE)] = False
+    chosen = tuple(o for o in question.option_ids if state[widget_key(question.id, o)])
+    if state.get(widget_key(question.id, NA_CHOICE)):
+        value = NA
+    elif chosen or state[widget_key(question.id, NONE_OF_THESE)]:
+        value = chosen
+    else:
+        value = UNANSWERED
+    session.record_answer(assessment, question.id, value)
+
+
+def restore_widgets(question) -> None:
+    """Widgets start from the stored answer whenever they are (re)created."""
+    answer = assessment.answers.get(question.id, UNANSWERED)
+    state = st.session_state
+    if question.type == "multi":
+        if widget_key(question.id, NONE_OF_THESE) in state:
+            return
+        chosen = answer if isinstance(answer, tuple) else ()
+        for option_id in question.option_ids:
+            state[widget_key(question.id, option_id)] = option_id in chosen
+        state[widget_key(question.id, NONE_OF_THESE)] = answer == ()
+        state[widget_key(question.id, NA_CHOICE)] = answer is NA
+    elif widget_key(question.id) not in state:
+        if question.type == "text":
+            state[widget_key(question.id)] = answer if isinstance(answer, str) else ""
+        else:
+            state[widget_key(question.id)] = None if answer is UNANSWERED else NA_CHOICE if answer is NA else answer
+
+
+def show_question(number: int, question, flag_missing: bool) -> None:
+    restore_widgets(question)
+    required = "" if question.is_required or question.type == "text" else " *(optional)*"
+    st.markdown(f"**{number}.** {question.text}{required}")
+    if question.help:
+        st.caption(question.help)
+    if flag_missing and question.id not in assessment.answers and question.is_required:
+        st.warning("This question needs an answer.", icon="⚠️")
+    if question.type == "choice":
+        labels = {o.id: o.label for o in question.options} | {NA_CHOICE: NA_LABEL}
+        st.radio(
+            ui.plain(question.text)[:200],
+            [*question.option_ids, *([NA_CHOICE] if question.allow_na else [])],
+            format_func=labels.__getitem__,
+            key=widget_key(question.id),
+            on_change=save_choice,
+            args=(question,),
+            label_visibility="collapsed",
+            width="stretch",
+        )
+    elif question.type == "multi":
+        st.caption("Tick all that apply.")
+        parts = [(o.id, o.label) for o in question.options] + [(NONE_OF_THESE, "None of these")]
+        if question.allow_na:
+            parts.append((NA_CHOICE, NA_LABEL))
+        for part, label in parts:
+            st.checkbox(label, key=widget_key(question.id, part), on_change=save_multi, args=(question, part))
+    else:
+        st.text_area(
+            ui.plain(question.text)[:200],
+            key=widget_key(question.id),
+            on_change=save_text,
+            args=(question,),
+            label_visibility="collapsed",
+            max_chars=5000,
+            placeholder="Type here; it is saved when you click outside the box.",
+        )
+
+
+def scored_count(dimension) -> tuple[int, int]:
+    scored = [q for q in dimension.questions if q.is_scored]
+    return sum(1 for q in scored if q.id in assessment.answers), len(scored)
+
+
+def finish() -> None:
+    result = score(bank, session_responses())
+    if result.missing:
+        assessment.flags["show_missing"] = True
+        return
+    session.submit(assessment)
+    assessment.flags["go_results"] = True
+
+
+def session_responses():
+    from scoring.answers import Responses
+
+    return Responses(dict(assessment.answers), dict(assessment.targets))
+
+
+def show_missing_list() -> None:
+    missing = score(bank, session_responses()).missing
+    if not missing:
+        return
+    st.error(f"{len(missing)} required question{'s' if len(missing) != 1 else ''} still need an answer:")
+    pages = {d.id: i for i, d in enumerate(bank.dimensions)}
+    for question_id in missing:
+        dimension = bank.dimension_of[question_id]
+        text = ui.plain(bank.questions[question_id].text)
+        st.button(
+            f"{dimension.title}: {text[:90]}",
+            key=f"missing:{question_id}",
+            on_click=session.go_to_page,
+            args=(assessment, pages[dimension.id]),
+            icon="↩",
+        )
+
+
+@st.fragment
+def survey() -> None:
+    """The current dimension; clicks rerun only this part of the page."""
+    if assessment.flags.pop("go_results", False):
+        ui.go_with(assessment, "results")
+    dimensions = bank.dimensions
+    page = min(max(assessment.page, 0), len(dimensions) - 1)
+    dimension = dimensions[page]
+    answered = sum(scored_count(d)[0] for d in dimensions)
+    total = sum(scored_count(d)[1] for d in dimensions)
+
+    st.caption(f"{ui.plain(bank.title)} · Dimension {page + 1} of {len(dimensions)} · {answered} of {total} answered")
+    st.progress(answered / total if total else 1.0)
+    st.session_state["jump"] = page
+    st.selectbox(
+        "Go to dimension",
+        range(len(dimensions)),
+        format_func=lambda i: f"{i + 1}. {dimensions[i].title} ({'{} of {}'.format(*scored_count(dimensions[i]))})",
+        key="jump",
+        on_change=lambda: session.go_to_page(assessment, st.session_state["jump"]),
+    )
+    st.header(dimension.title, anchor=False)
+    if dimension.description:
+        st.markdown(dimension.description)
+    flag_missing = assessment.flags.get("show_missing", False)
+    first_number = sum(len(d.questions) for d in dimensions[:page]) + 1
+    for offset, question in enumerate(dimension.questions):
+        with st.container(border=True):
+            show_question(first_number + offset, question, flag_missing)
+
+    back, forward = st.columns(2)
+    back.button("← Back", disabled=page == 0, on_click=session.go_to_page, args=(assessment, page - 1), width="stretch")
+    if page < len(dimensions) - 1:
+        forward.button(
+            "Next →", type="primary", on_click=session.go_to_page, args=(assessment, page + 1), width="stretch"
+        )
+    else:
+        forward.button("See my results", type="primary", on_click=finish, width="stretch")
+    if flag_missing:
+        show_missing_list()
+
+
+if st.session_state.pop("just_started", False):
+    st.success("Your assessment has started. Every answer is saved as you give it.")
+survey()
+
+with st.container(border=True):
+    st.markdown("**Save this link to continue later** (it is private: anyone with it can change your answers)")
+    st.code(session.resume_link(assessment), language=None, wrap_lines=True)

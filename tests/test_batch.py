@@ -1,0 +1,49 @@
+"""Vectorised scoring (scoring/batch.py) gives the engine's results for every assessment."""
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring.answers import NA, Responses
+from scoring.batch import encode, score_table
+from scoring.engine import score
+from tests.banks import small_bank
+from tests.test_engine_properties import BANK, answer_sets
+
+
+def test_an_empty_assessment_scores_nan_and_level_0():
+    table = score_table(BANK, encode(BANK, [{}]))
+    assert np.isnan(table.overall_scores[0]) and table.overall_levels[0] == 0
+    assert np.isnan(table.dimension_scores[0]).all() and (table.dimension_levels[0] == 0).all()
+
+
+def test_hand_worked_rows():
+    bank = small_bank("weakest_link")
+    rows = [
+        {"plan": "some", "review": "yearly", "channels": ("service",), "speed": "4"},
+        {"plan": "none", "channels": ("marketing", "service", "sales"), "speed": "5"},
+        {"review": NA, "channels": ()},
+    ]
+    table = score_table(bank, encode(bank, rows))
+    np.testing.assert_allclose(table.dimension_scores[0], [2.625, 3.5])
+    np.testing.assert_allclose(table.overall_scores[:2], [9.625 / 3, 11 / 3])
+    assert table.overall_levels.tolist() == [3, 2, 1]
+    assert np.isnan(table.dimension_scores[2, 0]) and table.dimension_scores[2, 1] == 1.0
+
+
+@settings(max_examples=30)
+@given(st.lists(answer_sets, min_size=1, max_size=20), st.sampled_from(["mean", "weakest_link"]))
+def test_batch_and_engine_give_the_same_scores_and_levels(rows, rule):
+    bank = small_bank(rule)
+    table = score_table(bank, encode(bank, rows))
+    for n, answers in enumerate(rows):
+        result = score(bank, Responses(answers))
+        expected = [math.nan if d.score is None else d.score for d in result.dimensions]
+        np.testing.assert_allclose(table.dimension_scores[n], expected, rtol=1e-12)
+        assert table.dimension_levels[n].tolist() == [d.level or 0 for d in result.dimensions]
+        assert (result.score is None) == bool(np.isnan(table.overall_scores[n]))
+        if result.score is not None:
+            assert math.isclose(table.overall_scores[n], result.score, rel_tol=1e-12)
+        assert table.overall_levels[n] == (result.level or 0)

@@ -1,0 +1,164 @@
+"""The assessment a browser session works on, opened from the link in the URL.
+
+The database is the truth: a session loads its assessment once from the token in the URL
+(`?resume=` for the owner, `?view=` for a read-only viewer), keeps a working copy in
+`st.session_state`, and writes every change through to the database as it happens, so a
+refresh, a closed tab or a server restart loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import streamlit as st
+
+from scoring.answers import Answer
+from scoring.bank import Bank
+from threadline import links, resources
+
+SESSION_KEY = "assessment"
+UNANSWERED = object()
+
+
+@dataclass
+class Assessment:
+    """The working copy of one assessment; `editable` only when opened by its private link."""
+
+    token: str
+    editable: bool
+    id: int
+    bank: Bank
+    answers: dict[str, Answer]
+    context: dict[str, Any]
+    targets: dict[str, int]
+    page: int
+    status: str
+    share_active: bool
+    flags: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """Why a link opens nothing: no token, one we do not know, or a share link turned off."""
+
+    reason: Literal["missing", "unknown", "revoked", "broken"]
+
+
+def open_assessment() -> Assessment | LinkProblem:
+    """The assessment named by the URL's `resume` or `view` parameter."""
+    token, editable = _token_from_url()
+    if token is None:
+        return LinkProblem("missing")
+    cached = st.session_state.get(SESSION_KEY)
+    if isinstance(cached, Assessment) and cached.token == token:
+        return cached
+    opened = _load(token, editable)
+    if isinstance(opened, Assessment):
+        st.session_state[SESSION_KEY] = opened
+    return opened
+
+
+def _token_from_url() -> tuple[str | None, bool]:
+    params = st.query_params
+    if links.RESUME_PARAM in params:
+        return params.get(links.RESUME_PARAM), True
+    if links.VIEW_PARAM in params:
+        return params.get(links.VIEW_PARAM), False
+    return None, False
+
+
+def _load(token: str, editable: bool) -> Assessment | LinkProblem:
+    store = resources.store()
+    found = store.find_link(token)
+    if found is None or (found.kind == "private") != editable:
+        return LinkProblem("unknown")
+    if found.revoked:
+        return LinkProblem("revoked")
+    record = store.assessment(found.assessment_id)
+    try:
+        bank = resources.stored_bank(record.bank_hash)
+    except Exception:  # a stored bank that no longer parses: say so, never a traceback
+        return LinkProblem("broken")
+    return Assessment(
+        token=token,
+        editable=editable,
+        id=record.id,
+        bank=bank,
+        answers={qid: tuple(v) if isinstance(v, list) else v for qid, v in record.answers.items()},
+        context=dict(record.context or {}),
+        targets=dict(record.targets or {}),
+        page=record.page,
+        status=record.status,
+        share_active=record.share_active,
+    )
+
+
+def record_answer(assessment: Assessment, question_id: str, value: Answer | object) -> None:
+    """Keep one answer (or its absence, `UNANSWERED`) and write it to the database now."""
+    if not assessment.editable:
+        raise PermissionError("a read-only link cannot change answers")
+    store = resources.store()
+    if value is UNANSWERED:
+        if assessment.answers.pop(question_id, UNANSWERED) is not UNANSWERED:
+            store.clear_answer(assessment.id, question_id)
+        return
+    if assessment.answers.get(question_id, UNANSWERED) == value:
+        return
+    assessment.answers[question_id] = value
+    store.save_answer(assessment.id, question_id, list(value) if isinstance(value, tuple) else value)
+
+
+def go_to_page(assessment: Assessment, page: int) -> None:
+    """Show another dimension, remembered in the database for the resume link."""
+    assessment.page = page
+    if assessment.editable:
+        resources.store().set_page(assessment.id, page)
+
+
+def set_targets(assessment: Assessment, targets: dict[str, int]) -> None:
+    """Keep the owner's target levels."""
+    assessment.targets = dict(targets)
+    resources.store().set_targets(assessment.id, assessment.targets)
+
+
+def submit(assessment: Assessment) -> None:
+    """Mark the assessment as submitted."""
+    assessment.status = "submitted"
+    resources.store().submit(assessment.id)
+
+
+def base_url() -> str:
+    """The app's public address: THREADLINE_PUBLIC_URL, else what the browser used."""
+    configured = resources.settings().public_url
+    if configured:
+        return configured.rstrip("/")
+    from urllib.parse import urlsplit
+
+    url = urlsplit(st.context.url or "http://localhost:8501/")
+    prefix = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{url.scheme}://{url.netloc}" + (f"/{prefix}" if prefix else "")
+
+
+def resume_link(assessment: Assessment) -> str:
+    """The owner's private link."""
+    return links.resume_url(base_url(), assessment.token)
+
+
+def share_link(assessment: Assessment) -> str | None:
+    """The current read-only link, when sharing is on."""
+    token = resources.store().current_share_token(assessment.id, assessment.token)
+    return None if token is None else links.share_url(base_url(), token)
+
+
+def enable_share(assessment: Assessment) -> str:
+    """Turn sharing on (idempotent) and return the read-only link."""
+    token = resources.store().enable_share(assessment.id, assessment.token)
+    assessment.share_active = True
+    return links.share_url(base_url(), token)
+
+
+def revoke_share(assessment: Assessment) -> None:
+    """Turn the current read-only link off; a new one can be made afterwards."""
+    resources.store().revoke_share(assessment.id)
+    assessment.share_active = False

@@ -1,0 +1,56 @@
+"""Small rendering helpers shared by the pages."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from threadline import links
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$])")
+
+
+def plain(text: str) -> str:
+    """Text typed by a person, escaped so Markdown shows it exactly as written."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def go(page: str, token_param: str | None = None, token: str | None = None) -> None:
+    """Switch to another page, keeping the assessment's link in the URL."""
+    params = {token_param: token} if token_param and token else None
+    st.switch_page(st.session_state["pages"][page], query_params=params)
+
+
+def go_with(assessment, page: str) -> None:
+    """Switch page carrying this assessment's link (private or read-only)."""
+    param = links.RESUME_PARAM if assessment.editable else links.VIEW_PARAM
+    go(page, param, assessment.token)
+
+
+LINK_PROBLEMS = {
+    "missing": ("No assessment in this link", "This page needs a link to an assessment."),
+    "unknown": (
+        "This link doesn't open anything",
+        "The link may have been copied only in part, or it was never a Threadline link. "
+        "Check that you copied all of it, or start a new assessment.",
+    ),
+    "revoked": (
+        "This link was turned off",
+        "The person who shared these results has turned this link off. Ask them for a new one.",
+    ),
+    "broken": (
+        "This assessment can't be shown",
+        "Its question bank can no longer be read by this version of Threadline. Please tell whoever runs it.",
+    ),
+}
+
+
+def link_problem_page(reason: str) -> None:
+    """A friendly page for a link that opens nothing, with a way to start over."""
+    title, text = LINK_PROBLEMS[reason]
+    st.title(title)
+    st.write(text)
+    if st.button("Start a new assessment", type="primary"):
+        go("start")
+    st.stop()
