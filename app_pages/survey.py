@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from scoring.answers import NA
+from scoring.answers import NA, Responses
 from scoring.engine import score
 from threadline import session, ui
 from threadline.session import UNANSWERED
@@ -76,7 +76,7 @@ def restore_widgets(question) -> None:
 
 def show_question(number: int, question, flag_missing: bool) -> None:
     restore_widgets(question)
-    required = "" if question.is_required or question.type == "text" else " *(optional)*"
+    required = "" if question.is_required else " *(optional)*"
     st.markdown(f"**{number}.** {question.text}{required}")
     if question.help:
         st.caption(question.help)
@@ -113,28 +113,28 @@ def show_question(number: int, question, flag_missing: bool) -> None:
         )
 
 
-def scored_count(dimension) -> tuple[int, int]:
-    scored = [q for q in dimension.questions if q.is_scored]
-    return sum(1 for q in scored if q.id in assessment.answers), len(scored)
+def progress_text() -> tuple[float, str]:
+    scored = [q for q in bank.questions.values() if q.is_scored]
+    answered = sum(1 for q in scored if q.id in assessment.answers)
+    page = current_page()
+    text = f"Dimension {page + 1} of {len(bank.dimensions)} · {answered} of {len(scored)} answered"
+    return (answered / len(scored) if scored else 1.0), text
+
+
+def current_page() -> int:
+    return min(max(assessment.page, 0), len(bank.dimensions) - 1)
 
 
 def finish() -> None:
-    result = score(bank, session_responses())
-    if result.missing:
+    if score(bank, Responses(dict(assessment.answers))).missing:
         assessment.flags["show_missing"] = True
         return
     session.submit(assessment)
     assessment.flags["go_results"] = True
 
 
-def session_responses():
-    from scoring.answers import Responses
-
-    return Responses(dict(assessment.answers), dict(assessment.targets))
-
-
 def show_missing_list() -> None:
-    missing = score(bank, session_responses()).missing
+    missing = score(bank, Responses(dict(assessment.answers))).missing
     if not missing:
         return
     st.error(f"{len(missing)} required question{'s' if len(missing) != 1 else ''} still need an answer:")
@@ -152,50 +152,48 @@ def show_missing_list() -> None:
 
 
 @st.fragment
-def survey() -> None:
-    """The current dimension; clicks rerun only this part of the page."""
-    if assessment.flags.pop("go_results", False):
-        ui.go_with(assessment, "results")
-    dimensions = bank.dimensions
-    page = min(max(assessment.page, 0), len(dimensions) - 1)
-    dimension = dimensions[page]
-    answered = sum(scored_count(d)[0] for d in dimensions)
-    total = sum(scored_count(d)[1] for d in dimensions)
-
-    st.caption(f"{ui.plain(bank.title)} · Dimension {page + 1} of {len(dimensions)} · {answered} of {total} answered")
-    st.progress(answered / total if total else 1.0)
-    st.session_state["jump"] = page
-    st.selectbox(
-        "Go to dimension",
-        range(len(dimensions)),
-        format_func=lambda i: f"{i + 1}. {dimensions[i].title} ({'{} of {}'.format(*scored_count(dimensions[i]))})",
-        key="jump",
-        on_change=lambda: session.go_to_page(assessment, st.session_state["jump"]),
-    )
-    st.header(dimension.title, anchor=False)
-    if dimension.description:
-        st.markdown(dimension.description)
-    flag_missing = assessment.flags.get("show_missing", False)
-    first_number = sum(len(d.questions) for d in dimensions[:page]) + 1
-    for offset, question in enumerate(dimension.questions):
-        with st.container(border=True):
-            show_question(first_number + offset, question, flag_missing)
-
-    back, forward = st.columns(2)
-    back.button("← Back", disabled=page == 0, on_click=session.go_to_page, args=(assessment, page - 1), width="stretch")
-    if page < len(dimensions) - 1:
-        forward.button(
-            "Next →", type="primary", on_click=session.go_to_page, args=(assessment, page + 1), width="stretch"
-        )
-    else:
-        forward.button("See my results", type="primary", on_click=finish, width="stretch")
-    if flag_missing:
-        show_missing_list()
+def question_block(number: int, question, progress_slot, flag_missing: bool) -> None:
+    """One question; a click reruns only this block and the progress bar above."""
+    show_question(number, question, flag_missing)
+    progress_slot.progress(*progress_text())
 
 
+if assessment.flags.pop("go_results", False):
+    ui.go_with(assessment, "results")
 if st.session_state.pop("just_started", False):
     st.success("Your assessment has started. Every answer is saved as you give it.")
-survey()
+
+dimensions = bank.dimensions
+page = current_page()
+st.caption(ui.plain(bank.title))
+progress = st.empty()
+progress.progress(*progress_text())
+st.session_state["jump"] = page
+st.selectbox(
+    "Go to dimension",
+    range(len(dimensions)),
+    format_func=lambda i: f"{i + 1}. {dimensions[i].title}",
+    key="jump",
+    on_change=lambda: session.go_to_page(assessment, st.session_state["jump"]),
+)
+dimension = dimensions[page]
+st.header(dimension.title, anchor=False)
+if dimension.description:
+    st.markdown(dimension.description)
+flag_missing = assessment.flags.get("show_missing", False)
+first_number = sum(len(d.questions) for d in dimensions[:page]) + 1
+for offset, question in enumerate(dimension.questions):
+    with st.container(border=True):
+        question_block(first_number + offset, question, progress, flag_missing)
+
+back, forward = st.columns(2)
+back.button("← Back", disabled=page == 0, on_click=session.go_to_page, args=(assessment, page - 1), width="stretch")
+if page < len(dimensions) - 1:
+    forward.button("Next →", type="primary", on_click=session.go_to_page, args=(assessment, page + 1), width="stretch")
+else:
+    forward.button("See my results", type="primary", on_click=finish, width="stretch")
+if flag_missing:
+    show_missing_list()
 
 with st.container(border=True):
     st.markdown("**Save this link to continue later** (it is private: anyone with it can change your answers)")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import core
+from bench import app, core
 
 
 def main() -> int:
     """Run every benchmark group and print one line per figure."""
     rows = core.run()
+    if "--core" not in sys.argv:
+        rows += app.run()
     width = max(len(name) for name, *_ in rows)
     for name, value, unit, target in rows:
         print(f"{name:<{width}}  {value:10.3f} {unit:<3}  target {target}")

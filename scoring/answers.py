@@ -7,6 +7,7 @@ mapping is unanswered.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,7 +47,24 @@ def load_responses(path: str | Path, bank: Bank) -> Responses:
         except json.JSONDecodeError:
             pass
         raise
-    return check_responses(document.data, bank, document.line_of)
+    return check_responses(_answers_as_written(document), bank, document.line_of)
+
+
+def _answers_as_written(document: source.Document) -> Any:
+    """Answers keep what was written: YAML reads a bare `yes` as true and `010` as 8, but they are option ids."""
+    data = document.data
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        return data
+    answers = {key: _as_written(value, ("answers", key), document.raw_text) for key, value in data["answers"].items()}
+    return {**data, "answers": answers}
+
+
+def _as_written(value: Any, loc: tuple, raw_text: dict) -> Any:
+    if isinstance(value, list):
+        return [_as_written(item, (*loc, i), raw_text) for i, item in enumerate(value)]
+    if value is None or loc not in raw_text:
+        return value
+    return raw_text[loc]
 
 
 def check_responses(data: Any, bank: Bank, line_of=lambda loc: 0) -> Responses:
@@ -87,7 +105,7 @@ def check_answer(bank: Bank, question_id: str, value: Any) -> Answer:
     """One answer in canonical form, or ValueError with a message naming the question."""
     question = bank.questions.get(question_id)
     if question is None:
-        raise ValueError(f"unknown question '{question_id}'")
+        raise ValueError(f"unknown question '{question_id}'{_did_you_mean(question_id, bank.questions)}")
     if value is None:
         if not question.allow_na:
             raise ValueError(f"question '{question_id}' does not allow 'Not applicable' (null)")
@@ -127,9 +145,11 @@ def _checked_targets(raw: Any, bank: Bank, complain) -> dict[str, int]:
     for dimension_id, level in raw.items():
         loc = ("targets", dimension_id)
         if dimension_id not in known:
-            complain(loc, f"targets: unknown dimension '{dimension_id}'")
+            complain(loc, f"targets: unknown dimension '{dimension_id}'{_did_you_mean(str(dimension_id), known)}")
         elif isinstance(level, bool) or not isinstance(level, int):
-            complain(loc, f"target for '{dimension_id}' must be a whole level number from 1 to {top}, not {level!r}")
+            complain(
+                loc, f"target for '{dimension_id}' must be a whole level number from 1 to {top}, not {_kind(level)}"
+            )
         elif not 1 <= level <= top:
             complain(loc, f"target for '{dimension_id}' must be a level from 1 to {top}, not {level}")
         else:
@@ -137,7 +157,14 @@ def _checked_targets(raw: Any, bank: Bank, complain) -> dict[str, int]:
     return checked
 
 
+def _did_you_mean(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, list):

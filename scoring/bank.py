@@ -91,25 +91,18 @@ class Dimension(_Model):
     title: Text
     description: Markdown | None = None
     weight: Weight = 1.0
-    recommendations: dict[int, tuple[Markdown, ...]] = Field(default_factory=dict)
+    recommendations: dict[Annotated[int, Strict()], tuple[Markdown, ...]] = Field(default_factory=dict)
     questions: tuple[Question, ...] = Field(min_length=1)
 
     @field_validator("recommendations", mode="before")
     @classmethod
     def _level_keys_as_numbers(cls, value: object) -> object:
-        """Keys may be written 1 or "1"; both mean level 1."""
+        """Keys may be written 1 or "1"; both mean level 1 (other keys fail the type check, at their line)."""
         if not isinstance(value, dict):
             return value
-        converted = {}
-        for key, steps in value.items():
-            if isinstance(key, str) and key.strip().isdigit():
-                key = int(key)
-            if isinstance(key, bool) or not isinstance(key, int):
-                raise ValueError(f"recommendation keys are level numbers; '{key}' is not one")
-            if not isinstance(steps, list):
-                raise ValueError(f"the recommendations for level {key} must be a list of texts")
-            converted[key] = steps
-        return converted
+        return {
+            int(key) if isinstance(key, str) and key.strip().isdigit() else key: steps for key, steps in value.items()
+        }
 
 
 class Bank(_Model):

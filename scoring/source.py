@@ -17,8 +17,15 @@ import yaml
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 50
+MAX_NODES = 50_000
+YAML_TAG = "tag:yaml.org,2002:"
+COLLECTION_TAGS = frozenset({f"{YAML_TAG}seq", f"{YAML_TAG}map"})
 
 Loc = tuple[str | int, ...]
+
+ANCHORS_REFUSED = "YAML anchors and aliases (& and *) are not allowed; write the value out in full"
+TOO_DEEP = f"the document is nested too deeply (more than {MAX_DEPTH} levels)"
+TOO_MANY = f"the document holds more than {MAX_NODES:,} values, far more than a bank or answers file needs"
 
 
 @dataclass(frozen=True)
@@ -63,16 +70,39 @@ class Document:
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses anchors and aliases before any expansion happens."""
+    """A SafeLoader that refuses anchors, aliases, deep nesting and huge trees as soon as it meets them.
+
+    Nesting is counted while scanning, so a file of 100,000 '[' is refused at the first
+    bracket past the limit, long before the parser's recursion could run out of stack; values
+    are counted while composing, so time and memory stay bounded whatever the file holds.
+    """
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.node_count = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _Refused(
-                event.start_mark.line + 1,
-                "YAML anchors and aliases (& and *) are not part of the bank format; write the value out in full",
-            )
+            raise _Refused(event.start_mark.line + 1, ANCHORS_REFUSED)
+        self.node_count += 1
+        if self.node_count > MAX_NODES:
+            raise _Refused(event.start_mark.line + 1, TOO_MANY)
         return super().compose_node(parent, index)
+
+    def fetch_flow_collection_start(self, TokenClass):
+        self._check_depth(self.flow_level + 1)
+        super().fetch_flow_collection_start(TokenClass)
+
+    def add_indent(self, column):
+        added = super().add_indent(column)
+        if added:
+            self._check_depth(self.flow_level)
+        return added
+
+    def _check_depth(self, flow_level: int) -> None:
+        if len(self.indents) + flow_level > MAX_DEPTH:
+            raise _Refused(self.line + 1, TOO_DEEP)
 
 
 class _Refused(Exception):
@@ -98,7 +128,7 @@ def read_text(path: Path) -> str:
 def decode(raw: bytes) -> str:
     """Decode file bytes as UTF-8 text, with a clear problem for binary or huge input."""
     if len(raw) > MAX_BYTES:
-        raise DocumentError([Problem(1, "file is larger than 1 MiB; a bank is at most 1 MiB")])
+        raise DocumentError([Problem(1, "file is larger than 1 MiB, the most a bank or answers file may hold")])
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise DocumentError([Problem(line, "file is binary (it holds a NUL byte), not YAML text")])
@@ -128,7 +158,7 @@ def parse(text: str) -> Document:
     except yaml.YAMLError as error:
         raise DocumentError([Problem(1, f"YAML error: {error}")]) from None
     except RecursionError:
-        raise DocumentError([Problem(1, "the document is nested too deeply")]) from None
+        raise DocumentError([Problem(1, TOO_DEEP)]) from None
     finally:
         loader.dispose()
     return Document(data, builder.lines, builder.raw_text)
@@ -143,14 +173,31 @@ def _yaml_problem(error: yaml.MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark else 1
     problem = error.problem or "invalid YAML"
+    start = error.context_mark.line + 1 if error.context_mark else None
     if "'\\t'" in problem or "\t" in problem:
-        return Problem(line, "tab character in indentation; indent YAML with spaces only")
+        return Problem(line, _tab_message(error.problem_mark))
     if problem.startswith("found duplicate anchor") or "alias" in problem:
-        return Problem(line, "YAML anchors and aliases (& and *) are not part of the bank format")
+        return Problem(line, ANCHORS_REFUSED)
     if "expected a single document" in problem or "but found another document" in problem:
         return Problem(line, "the file holds more than one YAML document; keep one per file")
-    context = f" {error.context}" if error.context else ""
-    return Problem(line, f"YAML syntax error:{context} {problem}".replace(":  ", ": "))
+    if isinstance(error, yaml.constructor.ConstructorError) and "for the tag" in problem:
+        return Problem(line, _tag_refused(problem.rsplit("tag ", 1)[-1].strip("'")))
+    if error.context == "while scanning a quoted scalar" and start is not None:
+        return Problem(start, "YAML syntax error: a quoted text starts here but its closing quote is missing")
+    where = f" ({error.context} that starts on line {start})" if error.context and start and start != line else ""
+    return Problem(line, f"YAML syntax error: {problem}{where}")
+
+
+def _tag_refused(tag: str) -> str:
+    return f"the YAML tag '{tag.replace(YAML_TAG, '!!')}' is not allowed; write a plain value"
+
+
+def _tab_message(mark: yaml.Mark | None) -> str:
+    """A tab at the start of a line is indentation; elsewhere it stands where YAML wants a space."""
+    before = mark.buffer[mark.pointer - mark.column : mark.pointer] if mark and mark.buffer else ""
+    if before.strip(" \t"):
+        return "tab character where YAML expects a space; use spaces (a tab is fine only inside quotes)"
+    return "tab character in indentation; indent YAML with spaces only"
 
 
 class _Builder:
@@ -163,8 +210,10 @@ class _Builder:
 
     def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise _Refused(node.start_mark.line + 1, "the document is nested too deeply")
+            raise _Refused(node.start_mark.line + 1, TOO_DEEP)
         self.lines.setdefault(loc, node.start_mark.line + 1)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in COLLECTION_TAGS:
+            raise _Refused(node.start_mark.line + 1, _tag_refused(node.tag))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -182,7 +231,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused(line, "a key must be a plain word, not a list or mapping")
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Refused(line, "YAML merge keys (<<) are not part of the bank format")
+                raise _Refused(line, "YAML merge keys (<<) are not allowed; write the keys out in full")
             key = self.loader.construct_object(key_node)
             if isinstance(key, bool) or not isinstance(key, (str, int)):
                 key = key_node.value

@@ -14,6 +14,7 @@ from scoring.bank import Bank, Dimension, Question
 from scoring.source import Document, DocumentError, Loc, Problem
 
 TEXT_KEYS = frozenset({"id", "version", "title", "description", "name", "text", "help", "label"})
+KEY_K = "key k lists what to do to move from level k to k+1"
 KNOWN_KEYS = [
     "schema",
     "id",
@@ -75,8 +76,8 @@ def check_bank(document: Document) -> Bank:
         bank = Bank.model_validate(data)
     except ValidationError as error:
         errors = _without_knock_on_counts(error.errors())
-        problems = [_shape_problem(e, document) for e in errors]
-        raise DocumentError(sorted(set(problems), key=lambda p: p.line)) from None
+        problems = dict.fromkeys(_shape_problem(e, document) for e in errors)  # unique, in pydantic's order
+        raise DocumentError(sorted(problems, key=lambda p: p.line)) from None
     problems = [Problem(document.line_of(loc), message) for loc, message in _rule_breaks(bank, document)]
     if problems:
         raise DocumentError(sorted(problems, key=lambda p: p.line))
@@ -108,6 +109,8 @@ def _shape_problem(error: dict, document: Document) -> Problem:
     loc = tuple(part for part in error["loc"] if part != "[key]")
     if error["type"] == "missing":
         return Problem(document.line_of(loc[:-1]), f"missing required key '{loc[-1]}'")
+    if "[key]" in error["loc"]:
+        return Problem(document.line_of(loc), f"recommendations key '{loc[-1]}' is not a level number; {KEY_K}")
     return Problem(document.line_of(loc), _shape_message(error, loc))
 
 
@@ -128,7 +131,7 @@ def _shape_message(error: dict, loc: Loc) -> str:
     if kind == "bool_type":
         return f"{name} must be true or false, not {_describe_value(value)}"
     if kind == "greater_than_equal":
-        return f"{name} must be {ctx.get('ge')} or more, not {value}"
+        return f"{name} must be {ctx.get('ge'):g} or more, not {value:g}"
     if kind == "literal_error":
         return f"{name} must be one of {ctx.get('expected')}, not {_describe_value(value)}"
     if kind in ("tuple_type", "list_type"):
@@ -136,7 +139,9 @@ def _shape_message(error: dict, loc: Loc) -> str:
     if kind in ("too_short", "too_long"):
         bound = "at least" if kind == "too_short" else "at most"
         count = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
-        return f"{name} must have {bound} {count} entries, not {ctx.get('actual_length')}"
+        return (
+            f"{name} must have {bound} {count} {'entry' if count == 1 else 'entries'}, not {ctx.get('actual_length')}"
+        )
     if kind in ("model_type", "dict_type"):
         return f"{name} must be a mapping of keys, not {_describe_value(value)}"
     if kind == "value_error":
@@ -147,6 +152,10 @@ def _shape_message(error: dict, loc: Loc) -> str:
 def _describe_location(loc: Loc) -> str:
     if not loc:
         return "the bank"
+    if len(loc) >= 2 and loc[-2] == "recommendations":
+        return f"the recommendations for level {loc[-1]}"
+    if len(loc) >= 3 and loc[-3] == "recommendations":
+        return f"entry {loc[-1] + 1} of the recommendations for level {loc[-2]}"
     if isinstance(loc[-1], int):
         parent = next((part for part in reversed(loc) if isinstance(part, str)), "list")
         return f"entry {loc[-1] + 1} of '{parent}'"
@@ -157,7 +166,7 @@ def _describe_value(value: Any) -> str:
     if isinstance(value, str):
         return f'the text "{value}" (remove the quotes)' if _looks_numeric(value) else f'the text "{value}"'
     if isinstance(value, bool):
-        return f"{str(value).lower()} (quote it if you mean the text)"
+        return f"{str(value).lower()} (YAML reads yes, no, on, off, true and false as true or false)"
     if value is None:
         return "nothing (the value is empty)"
     if isinstance(value, list):
@@ -213,28 +222,37 @@ def _level_rule_breaks(bank: Bank) -> Iterator[tuple[Loc, str]]:
             )
 
 
-def _duplicates(entries: Iterator[tuple[Loc, str]], what: str, document: Document) -> Iterator[tuple[Loc, str]]:
+def _duplicates(
+    entries: Iterator[tuple[Loc, str]], what: str, document: Document, where: str = ""
+) -> Iterator[tuple[Loc, str]]:
+    """Each id used a second time, at its own line (or its entry's, for a default option id)."""
     first_seen: dict[str, Loc] = {}
     for loc, ident in entries:
-        id_loc = (*loc, "id")
         if ident in first_seen:
-            first_line = document.line_of((*first_seen[ident], "id"))
-            yield id_loc, f"duplicate {what} '{ident}' (first used on line {first_line})"
+            notes = [] if _has_written_id(document, loc) else ["this option has no id, so its position is its id"]
+            notes.append(_first_use(document, first_seen[ident]))
+            yield (*loc, "id"), f"duplicate {what} '{ident}'{where} ({'; '.join(notes)})"
         else:
             first_seen[ident] = loc
+
+
+def _has_written_id(document: Document, loc: Loc) -> bool:
+    return (*loc, "id") in document.lines
+
+
+def _first_use(document: Document, loc: Loc) -> str:
+    line = document.line_of((*loc, "id"))
+    if _has_written_id(document, loc):
+        return f"first used on line {line}"
+    return f"first used on line {line}, by an option without an id, whose position is its id"
 
 
 def _recommendation_rule_breaks(bank: Bank, dimension: Dimension, loc: Loc) -> Iterator[tuple[Loc, str]]:
     top = bank.level_count
     for level in dimension.recommendations:
         if not 1 <= level < top:
-            yield (
-                (*loc, "recommendations", level),
-                (
-                    f"recommendations key {level} is not a level below the top one (use 1 to {top - 1}); "
-                    "key k lists what to do to move from level k to k+1"
-                ),
-            )
+            message = f"recommendations key {level} is not a level below the top one (use 1 to {top - 1}); {KEY_K}"
+            yield (*loc, "recommendations", level), message
 
 
 def _question_rule_breaks(bank: Bank, question: Question, loc: Loc, document: Document) -> Iterator[tuple[Loc, str]]:
@@ -249,7 +267,7 @@ def _question_rule_breaks(bank: Bank, question: Question, loc: Loc, document: Do
     if len(options) < 2:
         yield (*loc, "options"), f"question '{question.id}' needs at least 2 options, not {len(options)}"
     option_locs = (((*loc, "options", k), option.id) for k, option in enumerate(options))
-    yield from _duplicates(option_locs, f"option id in question '{question.id}':", document)
+    yield from _duplicates(option_locs, "option id", document, f" in question '{question.id}'")
     for k, option in enumerate(options):
         yield from _option_rule_breaks(bank, question, option, (*loc, "options", k))
     if question.type == "multi" and sum(bank.option_points.get(question.id, {}).values()) == 0:

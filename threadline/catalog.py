@@ -23,7 +23,7 @@ class Entry:
 
 def load_catalog(folder: Path, default_id: str) -> tuple[Entry, ...]:
     """Every bank file in `folder` (not its subfolders), the default bank first."""
-    entries = [_entry(path) for path in sorted(folder.glob("*.yaml"))]
+    entries = [_entry(path) for path in sorted(folder.glob("*.yaml")) if not path.is_dir()]
     return tuple(sorted(entries, key=lambda e: (e.bank is None, e.bank is not None and e.bank.id != default_id)))
 
 

@@ -109,6 +109,12 @@ def record_answer(assessment: Assessment, question_id: str, value: Answer | obje
     store.save_answer(assessment.id, question_id, list(value) if isinstance(value, tuple) else value)
 
 
+def _require_owner(assessment: Assessment, action: str) -> None:
+    """Writes other than the page need the private link: a share link never grants them."""
+    if not assessment.editable:
+        raise PermissionError(f"a read-only link cannot {action}")
+
+
 def go_to_page(assessment: Assessment, page: int) -> None:
     """Show another dimension, remembered in the database for the resume link."""
     assessment.page = page
@@ -118,12 +124,14 @@ def go_to_page(assessment: Assessment, page: int) -> None:
 
 def set_targets(assessment: Assessment, targets: dict[str, int]) -> None:
     """Keep the owner's target levels."""
+    _require_owner(assessment, "set targets")
     assessment.targets = dict(targets)
     resources.store().set_targets(assessment.id, assessment.targets)
 
 
 def submit(assessment: Assessment) -> None:
     """Mark the assessment as submitted."""
+    _require_owner(assessment, "submit")
     assessment.status = "submitted"
     resources.store().submit(assessment.id)
 
@@ -160,5 +168,6 @@ def enable_share(assessment: Assessment) -> str:
 
 def revoke_share(assessment: Assessment) -> None:
     """Turn the current read-only link off; a new one can be made afterwards."""
+    _require_owner(assessment, "turn the share link off")
     resources.store().revoke_share(assessment.id)
     assessment.share_active = False

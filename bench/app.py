@@ -1,0 +1,198 @@
+"""Figures for the app, measured in a real browser against a real server, in one run.
+
+- click: server CPU per answer click on a survey page, and the same for a bare Streamlit page
+  with as many radio widgets (the framework's floor); the ratio is the figure that matters.
+- results: server CPU to render the results page of a complete assessment.
+- first render: wall time from navigation to the start page's Start button in the browser.
+Server CPU is read from /proc for the server process (user + system), less its idle CPU.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+CLICKS = 100
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(script: str, env: dict[str, str]):
+    """Run `streamlit run script` on a free loopback port; yield (base URL, pid)."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url)
+        yield url, process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def wait_healthy(url: str, timeout: float = 60) -> None:
+    """Wait until the server answers its health check."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished running the script and the page is connected."""
+    page.wait_for_selector("[data-test-script-state=notRunning]", timeout=30000)
+    page.wait_for_timeout(60)
+    page.wait_for_selector("[data-test-script-state=notRunning]", timeout=30000)
+
+
+def click_cost(page, pid: int, radio_group) -> tuple[float, float]:
+    """(server CPU per click, browser wall time per click), toggling two options of one radio."""
+    labels = radio_group.locator("label")
+    idle_start = cpu_seconds(pid)
+    page.wait_for_timeout(1000)
+    idle = cpu_seconds(pid) - idle_start
+    start_cpu, start_wall = cpu_seconds(pid), time.perf_counter()
+    for n in range(CLICKS):
+        labels.nth(1 + n % 2).click()
+        settle(page)
+    wall = (time.perf_counter() - start_wall) / CLICKS
+    spent = cpu_seconds(pid) - start_cpu
+    elapsed_idle = idle * wall * CLICKS
+    return max(spent - elapsed_idle, 0) / CLICKS, wall
+
+
+def run() -> list[tuple[str, float, str, str]]:
+    """Measure the app; rows of (what, value, unit, target)."""
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        env = {"DATABASE_URL": f"sqlite:///{folder}/bench.db"}
+        with server("app.py", env) as (url, pid):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            cold_render = first_render_time(context, url, "Start the assessment")
+            warm_render = first_render_time(context, url, "Start the assessment")
+            page = context.new_page()
+            page.goto(url)
+            page.get_by_role("button", name="Start the assessment").click()
+            page.get_by_text("Dimension 1 of").wait_for(timeout=30000)
+            settle(page)
+            radios = page.locator("[data-testid=stRadio]")
+            radio_count = radios.count()
+            app_click, app_wall = click_cost(page, pid, radios.first)
+            resume = page.locator("code").last.inner_text().strip()
+            results_cpu = results_cost(context, pid, resume, folder)
+            context.close()
+        with server("bench/bare_radios.py", {"RADIOS": str(radio_count)}) as (url, pid):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            bare_cold_render = first_render_time(context, url, None)
+            page = context.new_page()
+            page.goto(url)
+            page.locator("[data-testid=stRadio]").first.wait_for(timeout=30000)
+            settle(page)
+            floor_click, floor_wall = click_cost(page, pid, page.locator("[data-testid=stRadio]").first)
+        browser.close()
+    rows += [
+        (f"answer click, survey page ({radio_count} radios), server CPU", app_click * 1000, "ms", "-"),
+        (f"answer click, bare page ({radio_count} radios), server CPU", floor_click * 1000, "ms", "-"),
+        ("answer click, survey / bare page ratio", app_click / floor_click, "x", "<= 1.5"),
+        ("answer click, survey page, browser round trip", app_wall * 1000, "ms", "-"),
+        ("answer click, bare page, browser round trip", floor_wall * 1000, "ms", "-"),
+        ("results page render, server CPU", results_cpu * 1000, "ms", "< 300 ms"),
+        ("start page first render, new browser (empty cache)", cold_render * 1000, "ms", "< 1500 ms"),
+        ("start page first render, returning browser (cached)", warm_render * 1000, "ms", "< 1500 ms"),
+        ("bare page first render, new browser (the floor)", bare_cold_render * 1000, "ms", "-"),
+    ]
+    return rows
+
+
+def first_render_time(context, url: str, button: str | None) -> float:
+    """Wall time from navigation to the page's first content (a button, or the first radio)."""
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    if button:
+        page.get_by_role("button", name=button).wait_for(timeout=30000)
+    else:
+        page.locator("[data-testid=stRadio]").first.wait_for(timeout=30000)
+    elapsed = time.perf_counter() - start
+    page.close()
+    return elapsed
+
+
+def results_cost(context, pid: int, resume_url: str, folder: str) -> float:
+    """Server CPU to open the results page of a complete, submitted assessment (best of 3).
+
+    The browser context has visited the app before, so Streamlit's static files come from
+    its cache and the figure is the page itself: session, script run, scoring, charts.
+    """
+    from scoring.validate import load_bank
+    from threadline.store import Store
+
+    from bench.core import DEFAULT_BANK, random_answers
+
+    store = Store(f"sqlite:///{folder}/bench.db")
+    bank = load_bank(DEFAULT_BANK)
+    bank_hash = store.put_bank(DEFAULT_BANK.read_text(), bank.id, bank.version)
+    import random
+
+    assessment_id, token = store.create_assessment(bank_hash, {"organisation": "Bench Ltd"})
+    for question_id, value in random_answers(bank, random.Random(3)).items():
+        store.save_answer(assessment_id, question_id, list(value) if isinstance(value, tuple) else value)
+    store.submit(assessment_id)
+    url = resume_url.split("/?")[0] + f"/results?resume={token}"
+    best = float("inf")
+    for _ in range(3):
+        page = context.new_page()
+        page.wait_for_timeout(300)
+        before = cpu_seconds(pid)
+        page.goto(url)
+        page.locator("[data-testid=stPlotlyChart]").first.wait_for(timeout=30000)
+        settle(page)
+        best = min(best, cpu_seconds(pid) - before)
+        page.close()
+    return best

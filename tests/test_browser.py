@@ -1,0 +1,557 @@
+"""End-to-end tests in a real browser: Playwright driving Debian's headless Chromium.
+
+One Streamlit server runs for the module, on a free port with a fresh SQLite database
+(`live_server`); one test stops and restarts it on the same port and database. The tests
+walk the journey a business owner takes (start, survey, results, share link) and check that
+nothing is lost on a refresh or a server restart, and that bad links get a friendly page.
+
+Waiting: Streamlit marks its root element with `data-test-script-state`; that flag alone
+misses fast reruns, so every wait is for the state *and* the content expected afterwards.
+Answers are confirmed by the server's own "N of M answered" counter, and, before a refresh
+or restart, by the database itself.
+
+Screenshots (full page, desktop 1280x900 and phone 390x844) go to `test-artifacts/`.
+Needs /usr/bin/chromium: skipped without it, except under CI (the CI variable set), where a
+missing browser is a failure. Never runs `playwright install`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scoring.answers import Responses
+from scoring.bank import Bank
+from scoring.engine import score
+from scoring.validate import parse_bank
+from threadline.store import Store
+from threadline.summary import headline
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+BANK_FILE = ROOT / "questions" / "social-integration.yaml"
+TIMEOUT_MS = 20_000
+SERVER_START_SECONDS = 45
+
+
+def _unavailable(reason: str) -> None:
+    """Skip on a developer machine; fail under CI, where the browser must be there."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (required when CI is set)")
+    pytest.skip(reason)
+
+
+# --------------------------------------------------------------------------- the server
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """A Streamlit server in its own process group, on a fixed port and database."""
+
+    port: int
+    database: Path
+    log: Path
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.database}"
+
+    def start(self) -> None:
+        assert self.process is None, "already running"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("THREADLINE_", "STREAMLIT_"))}
+        env["DATABASE_URL"] = self.database_url
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self._wait_healthy()
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"the server did not answer /_stcore/health in {SERVER_START_SECONDS} s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        """Stop the whole process group: SIGTERM, then SIGKILL after 10 s."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+@pytest.fixture(scope="module")
+def chromium_available() -> None:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+
+
+@pytest.fixture(scope="module")
+def live_server(chromium_available: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("browser")
+    server = LiveServer(port=_free_port(), database=folder / "threadline.db", log=folder / "streamlit.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_available: None) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    opened = browser.new_context(viewport=DESKTOP)
+    opened.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    return parse_bank(BANK_FILE.read_text(encoding="utf-8"), str(BANK_FILE))
+
+
+@pytest.fixture
+def store(live_server: LiveServer) -> Iterator[Store]:
+    """The server's database, opened beside it to confirm what was saved."""
+    opened = Store(live_server.database_url)
+    try:
+        yield opened
+    finally:
+        opened.dispose()
+
+
+# --------------------------------------------------------------------------- waiting
+
+
+_IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return !!app && app.dataset.testScriptState === 'notRunning'
+        && app.dataset.testConnectionState === 'CONNECTED'
+        && document.querySelector('[data-stale="true"]') === null;
+}"""
+
+
+def settle(page: Any, *expected: Any, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Wait until the expected elements are visible and Streamlit is idle for three polls in a row."""
+    from playwright.sync_api import expect
+
+    for locator in expected:
+        expect(locator.first).to_be_visible(timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    quiet = 0
+    while quiet < 3:
+        if time.monotonic() > deadline:
+            raise AssertionError("Streamlit did not settle (script still running, disconnected or stale elements)")
+        quiet = quiet + 1 if page.evaluate(_IDLE) else 0
+        time.sleep(0.05)
+    for locator in expected:
+        expect(locator.first).to_be_visible(timeout=timeout_ms)
+    assert_no_error(page)
+
+
+def assert_no_error(page: Any) -> None:
+    text = page.locator("body").inner_text()
+    assert "Traceback" not in text, text
+    assert page.locator('[data-testid="stException"]').count() == 0, text
+
+
+def screenshot(page: Any, name: str, viewport: dict[str, int] = DESKTOP) -> Path:
+    """A full-page screenshot; Streamlit scrolls inside its main element, so grow the window to fit it."""
+    page.set_viewport_size(viewport)
+    page.wait_for_function(_IDLE)
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 0; }"
+    )
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height)})
+    page.wait_for_function(_IDLE)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    page.set_viewport_size(DESKTOP)
+    return path
+
+
+# --------------------------------------------------------------------------- the survey
+
+
+def _key_class(*parts: object) -> str:
+    """The CSS class Streamlit gives an element with a key (st-key-... with ':' turned into '-')."""
+    return "st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", ":".join(str(p) for p in parts))
+
+
+@dataclass
+class Survey:
+    """One person's survey in one browser page, with the answers they gave so far."""
+
+    page: Any
+    bank: Bank
+    store: Store
+    token: str
+    assessment_id: int
+    answers: dict[str, Any] = field(default_factory=dict)
+    current: int = 0
+
+    @classmethod
+    def begin(cls, page: Any, server: LiveServer, bank: Bank, store: Store, organisation: str = "") -> Survey:
+        page.goto(server.url + "/")
+        start_button = page.get_by_role("button", name="Start the assessment")
+        settle(page, start_button)
+        if organisation:
+            page.get_by_label("Organisation name").fill(organisation)
+        start_button.click()
+        page.wait_for_url(re.compile(r"/survey\?resume="))
+        token = re.search(r"[?&]resume=([A-Za-z0-9_-]+)", page.url).group(1)
+        found = store.find_link(token)
+        assert found is not None and found.kind == "private"
+        survey = cls(page, bank, store, token, found.assessment_id)
+        survey.expect_dimension(0)
+        return survey
+
+    @property
+    def total(self) -> int:
+        return sum(1 for q in self.bank.questions.values() if q.is_scored)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for qid in self.answers if self.bank.questions[qid].is_scored)
+
+    def widget(self, question_id: str, part: str = "") -> Any:
+        return self.page.locator("." + _key_class("answer", self.assessment_id, question_id, part))
+
+    def progress(self, page_number: int) -> Any:
+        dimensions = len(self.bank.dimensions)
+        return self.page.get_by_text(
+            f"Dimension {page_number + 1} of {dimensions} · {self.answered} of {self.total} answered"
+        )
+
+    def expect_dimension(self, index: int) -> None:
+        """The survey shows this dimension, its questions rendered and the server idle."""
+        dimension = self.bank.dimensions[index]
+        heading = self.page.get_by_role("heading", name=dimension.title, exact=True)
+        last = dimension.questions[-1]
+        settle(
+            self.page,
+            self.progress(index),
+            heading,
+            self.widget(last.id, last.option_ids[0] if last.type == "multi" else ""),
+        )
+        self.current = index
+
+    def choose(self, question_id: str, index: int) -> None:
+        """Click the option a person would, and wait for the server to count it."""
+        question = self.bank.questions[question_id]
+        group = self.widget(question_id)
+        group.get_by_test_id("stRadioOption").nth(index).click()
+        self.answers[question_id] = question.option_ids[index]
+        from playwright.sync_api import expect
+
+        expect(group.locator("input[type=radio]").nth(index)).to_be_checked()
+        settle(self.page, self.progress(self.current))
+
+    def tick(self, question_id: str, option_id: str) -> None:
+        question = self.bank.questions[question_id]
+        box = self.widget(question_id, option_id)
+        box.get_by_test_id("stCheckbox").click()
+        chosen = set(self.answers.get(question_id, ())) | {option_id}
+        self.answers[question_id] = tuple(o for o in question.option_ids if o in chosen)
+        from playwright.sync_api import expect
+
+        expect(box.locator("input[type=checkbox]")).to_be_checked()
+        settle(self.page, self.progress(self.current))
+
+    def type_note(self, question_id: str, text: str) -> None:
+        self.widget(question_id).locator("textarea").fill(text)
+        self.answers[question_id] = text
+
+    def answer_question(self, number: int, question_id: str) -> None:
+        """Answer the way a varied respondent would: the 2nd or 3rd option, two boxes, a note."""
+        question = self.bank.questions[question_id]
+        if question.type == "choice":
+            self.choose(question_id, 1 + number % 2)
+        elif question.type == "multi":
+            for option_id in question.option_ids[:3:2]:
+                self.tick(question_id, option_id)
+        else:
+            self.type_note(question_id, f"Note for {question_id}: fewer calls & <b>more</b> leads_{number}")
+
+    def answer_dimension(self, index: int, limit: int | None = None) -> None:
+        for question in self.bank.dimensions[index].questions[:limit]:
+            self.answer_question(len(self.answers), question.id)
+
+    def next(self) -> None:
+        self.page.get_by_role("button", name="Next →").click()
+        self.expect_dimension(self.current + 1)
+
+    def back(self) -> None:
+        self.page.get_by_role("button", name="← Back").click()
+        self.expect_dimension(self.current - 1)
+
+    def stored(self) -> dict[str, Any]:
+        record = self.store.assessment(self.assessment_id)
+        return {qid: tuple(v) if isinstance(v, list) else v for qid, v in record.answers.items()}
+
+    def wait_stored(self, timeout_s: float = 10) -> None:
+        """Wait until the database holds exactly the answers given (text is saved when its box loses focus)."""
+        deadline = time.monotonic() + timeout_s
+        while self.stored() != self.answers:
+            if time.monotonic() > deadline:
+                assert self.stored() == self.answers
+            time.sleep(0.05)
+
+    def check_shown(self, index: int) -> None:
+        """Every question of this dimension shows exactly the answer given (or none)."""
+        from playwright.sync_api import expect
+
+        for question in self.bank.dimensions[index].questions:
+            given = self.answers.get(question.id)
+            if question.type == "choice":
+                radios = self.widget(question.id).locator("input[type=radio]")
+                for position, option_id in enumerate(question.option_ids):
+                    state = expect(radios.nth(position))
+                    if option_id == given:
+                        state.to_be_checked()
+                    else:
+                        state.not_to_be_checked()
+            elif question.type == "multi":
+                for option_id in question.option_ids:
+                    box = expect(self.widget(question.id, option_id).locator("input[type=checkbox]"))
+                    if given is not None and option_id in given:
+                        box.to_be_checked()
+                    else:
+                        box.not_to_be_checked()
+                expect(self.widget(question.id, "__none__").locator("input[type=checkbox]")).not_to_be_checked()
+            else:
+                expect(self.widget(question.id).locator("textarea")).to_have_value(given or "")
+
+    def private_link(self) -> str:
+        return self.page.get_by_test_id("stCode").filter(has_text="?resume=").inner_text().strip()
+
+
+def _expected_headline(bank: Bank, answers: dict[str, Any]) -> str:
+    return headline(bank, score(bank, Responses(dict(answers))))
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_complete_survey_see_results_and_share(
+    live_server: LiveServer, browser: Any, context: Any, bank: Bank, store: Store
+) -> None:
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    settle(page, page.get_by_role("button", name="Start the assessment"))
+    screenshot(page, "start-desktop")
+    screenshot(page, "start-phone", PHONE)
+
+    survey = Survey.begin(page, live_server, bank, store, organisation="Harbour & Co <Tea>")
+    last = len(bank.dimensions) - 1
+    for index in range(last + 1):
+        survey.answer_dimension(index)
+        if index == 0:
+            screenshot(page, "survey-desktop")
+            screenshot(page, "survey-phone", PHONE)
+        if index < last:
+            survey.next()
+    page.get_by_role("button", name="See my results").click()
+
+    expected = _expected_headline(bank, survey.answers)
+    stage = page.get_by_role("heading", name=expected, exact=True)
+    radar = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
+    settle(page, page.get_by_role("heading", name="Harbour & Co <Tea>", exact=True), stage, radar)
+    assert re.fullmatch(r"Stage [1-5] of 5: \w+", expected)
+    assert survey.stored() == survey.answers, "the database holds other answers than the ones given"
+    assert store.assessment(survey.assessment_id).status == "submitted"
+    screenshot(page, "results-desktop")
+    screenshot(page, "results-phone", PHONE)
+
+    page.get_by_role("button", name="Create a read-only link").click()
+    share_code = page.get_by_test_id("stCode").filter(has_text="?view=")
+    settle(page, share_code, page.get_by_role("button", name="Turn this link off"))
+    share_link = share_code.inner_text().strip()
+    assert re.fullmatch(re.escape(live_server.url) + r"/\?view=[A-Za-z0-9_-]{20,100}", share_link), share_link
+
+    viewer = browser.new_context(viewport=DESKTOP)
+    viewer.set_default_timeout(TIMEOUT_MS)
+    try:
+        shared = viewer.new_page()
+        shared.goto(share_link)
+        settle(
+            shared,
+            shared.get_by_role("heading", name=expected, exact=True),
+            shared.locator('[data-testid="stPlotlyChart"] .js-plotly-plot'),
+            shared.get_by_role("button", name="Assess your own organisation"),
+        )
+        assert "/results" in shared.url and "view=" in shared.url and "resume=" not in shared.url
+        for control in ("Create a read-only link", "Change my answers", "Turn this link off", "Start a new assessment"):
+            assert shared.get_by_role("button", name=control).count() == 0, control
+        text = shared.locator("body").inner_text()
+        assert "read-only view" in text
+        assert survey.token not in text and survey.token not in shared.content(), (
+            "the share view leaks the private link"
+        )
+        screenshot(shared, "shared-desktop")
+    finally:
+        viewer.close()
+
+
+def test_refresh_mid_survey_keeps_every_answer(live_server: LiveServer, context: Any, bank: Bank, store: Store) -> None:
+    page = context.new_page()
+    survey = Survey.begin(page, live_server, bank, store)
+    survey.answer_dimension(0)
+    survey.next()
+    survey.answer_dimension(1, limit=3)
+    survey.wait_stored()
+
+    page.reload()
+    survey.expect_dimension(1)
+    survey.check_shown(1)
+    survey.back()
+    survey.check_shown(0)
+
+
+def test_server_restart_mid_survey_resumes_from_link(
+    live_server: LiveServer, browser: Any, context: Any, bank: Bank, store: Store
+) -> None:
+    page = context.new_page()
+    survey = Survey.begin(page, live_server, bank, store)
+    survey.answer_dimension(0, limit=2)
+    survey.type_note("goals-in-own-words", "Fewer calls to the contact centre; more qualified leads.")
+    survey.next()
+    survey.next()
+    survey.answer_dimension(2, limit=3)  # the departments checkboxes, then two choices
+    survey.wait_stored()
+    link = survey.private_link()
+    assert link == f"{live_server.url}/?resume={survey.token}"
+
+    context.close()
+    live_server.restart()
+
+    returning = browser.new_context(viewport=DESKTOP)
+    returning.set_default_timeout(TIMEOUT_MS)
+    try:
+        survey.page = returning.new_page()
+        survey.page.goto(link)
+        survey.expect_dimension(2)
+        assert "/survey" in survey.page.url
+        survey.check_shown(2)
+        survey.back()
+        survey.back()
+        survey.check_shown(0)
+    finally:
+        returning.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["view=notatoken", "view=" + "A" * 43, "resume=notatoken", "resume=" + "b" * 43, "view=%3Cscript%3E&x=1"],
+    ids=["junk-view", "unknown-view", "junk-resume", "unknown-resume", "markup-view"],
+)
+def test_bad_links_get_a_friendly_page(live_server: LiveServer, context: Any, query: str) -> None:
+    page = context.new_page()
+    page.goto(f"{live_server.url}/?{query}")
+    settle(
+        page,
+        page.get_by_role("heading", name="This link doesn't open anything"),
+        page.get_by_role("button", name="Start a new assessment"),
+    )
+    assert "Traceback" not in page.content()
+    if query == "view=notatoken":
+        screenshot(page, "bad-link-desktop")
+    page.get_by_role("button", name="Start a new assessment").click()
+    settle(page, page.get_by_role("button", name="Start the assessment"))
