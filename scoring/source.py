@@ -131,7 +131,7 @@ def decode(raw: bytes) -> str:
         raise DocumentError([Problem(1, "file is larger than 1 MiB, the most a bank or answers file may hold")])
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise DocumentError([Problem(line, "file is binary (it holds a NUL byte), not YAML text")])
+        raise DocumentError([Problem(line, "file is binary (it holds a NUL byte), not YAML or JSON text")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

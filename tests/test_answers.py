@@ -299,4 +299,4 @@ def test_a_binary_answers_file_is_refused(tmp_path, bank):
     path.write_bytes(b'{"answers": \x00}')
     with pytest.raises(DocumentError) as caught:
         load_responses(path, bank)
-    assert caught.value.problems == [Problem(1, "file is binary (it holds a NUL byte), not YAML text")]
+    assert caught.value.problems == [Problem(1, "file is binary (it holds a NUL byte), not YAML or JSON text")]

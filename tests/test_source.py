@@ -101,7 +101,7 @@ def test_a_file_of_exactly_1_mib_is_read(tmp_path):
 
 def test_a_binary_file_is_refused_with_the_line_of_its_first_nul_byte(tmp_path):
     path = write(tmp_path, b"schema: 1\nid: mini\ntitle: Mi\x00ni\n\x00")
-    assert problems_reading(path) == [Problem(3, "file is binary (it holds a NUL byte), not YAML text")]
+    assert problems_reading(path) == [Problem(3, "file is binary (it holds a NUL byte), not YAML or JSON text")]
 
 
 def test_a_latin_1_file_is_refused_with_the_line_of_the_first_bad_byte(tmp_path):

@@ -62,8 +62,12 @@ dimensions:
           - label: Hours
 """
 
-PLAN_OPTIONS = "          - id: none\n            label: No plan\n          - id: full\n            label: A full plan\n"
-CHANNEL_OPTIONS = "          - id: marketing\n            label: Marketing\n          - id: service\n            label: Service\n"
+PLAN_OPTIONS = (
+    "          - id: none\n            label: No plan\n          - id: full\n            label: A full plan\n"
+)
+CHANNEL_OPTIONS = (
+    "          - id: marketing\n            label: Marketing\n          - id: service\n            label: Service\n"
+)
 SPEED_OPTIONS = "          - label: Days\n          - label: Hours\n"
 LEVELS = "levels:\n  - name: Low\n  - name: Middle\n  - name: High\n"
 
@@ -218,7 +222,9 @@ def test_an_unknown_key_far_from_any_known_one_is_refused_without_a_suggestion(a
 
 def test_a_quoted_number_for_a_weight_is_refused_with_a_hint_to_remove_the_quotes(author):
     text = after("    title: Strategy\n", '    weight: "2"\n')
-    assert author.mistakes(text) == [author.line(12, """'weight' must be a number, not the text "2" (remove the quotes)""")]
+    assert author.mistakes(text) == [
+        author.line(12, """'weight' must be a number, not the text "2" (remove the quotes)""")
+    ]
 
 
 def test_a_quoted_yes_for_required_is_refused(author):
@@ -235,15 +241,15 @@ def test_a_bare_yes_for_required_is_true(author):
 
 def test_a_word_for_allow_na_is_refused(author):
     text = after("        text: Is there a plan?\n", "        allow_na: sometimes\n")
-    assert author.mistakes(text) == [
-        author.line(17, """'allow_na' must be true or false, not the text "sometimes\"""")
-    ]
+    assert author.mistakes(text) == [author.line(17, """'allow_na' must be true or false, not the text "sometimes\"""")]
 
 
 def test_a_yes_for_a_weight_explains_that_yaml_read_it_as_true(author):
     text = after("    title: Strategy\n", "    weight: yes\n")
     assert author.mistakes(text) == [
-        author.line(12, "'weight' must be a number, not true (YAML reads yes, no, on, off, true and false as true or false)")
+        author.line(
+            12, "'weight' must be a number, not true (YAML reads yes, no, on, off, true and false as true or false)"
+        )
     ]
 
 
@@ -259,7 +265,9 @@ def test_levels_written_as_a_word_instead_of_a_list_are_refused(author):
 
 
 def test_options_written_as_a_mapping_instead_of_a_list_are_refused(author):
-    text = edit("        options:\n" + PLAN_OPTIONS, "        options:\n          none: No plan\n          full: A full plan\n")
+    text = edit(
+        "        options:\n" + PLAN_OPTIONS, "        options:\n          none: No plan\n          full: A full plan\n"
+    )
     assert author.mistakes(text) == [author.line(17, "'options' must be a list, not a mapping")]
 
 
@@ -480,9 +488,7 @@ def test_equal_thresholds_are_allowed(author):
 def test_an_unknown_overall_level_rule_is_refused(author):
     text = edit("levels:\n", "overall_level: median\nlevels:\n")
     assert author.mistakes(text) == [
-        author.line(
-            5, """'overall_level' must be one of 'mean' or 'weakest_link', not the text "median\""""
-        )
+        author.line(5, """'overall_level' must be one of 'mean' or 'weakest_link', not the text "median\"""")
     ]
 
 
@@ -517,16 +523,12 @@ def test_an_empty_option_list_is_refused(author):
 
 def test_a_score_on_a_multi_option_is_refused(author):
     text = after("            label: Service\n", "            score: 2\n")
-    assert author.mistakes(text) == [
-        author.line(30, "'score' is for choice questions; a multi option takes 'points'")
-    ]
+    assert author.mistakes(text) == [author.line(30, "'score' is for choice questions; a multi option takes 'points'")]
 
 
 def test_points_on_a_choice_option_are_refused(author):
     text = after("            label: A full plan\n", "            points: 2\n")
-    assert author.mistakes(text) == [
-        author.line(22, "'points' is for multi questions; a choice option takes 'score'")
-    ]
+    assert author.mistakes(text) == [author.line(22, "'points' is for multi questions; a choice option takes 'score'")]
 
 
 @pytest.mark.parametrize("score", ["4", "0", "0.99", "3.01"])
@@ -618,7 +620,8 @@ def test_an_unclosed_bracket_names_the_line_where_the_list_starts(author):
     assert author.mistakes(edit("      1: [Write a plan]", "      1: [Write a plan")) == [
         author.line(
             14,
-            "YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence that starts on line 13)",
+            "YAML syntax error: expected ',' or ']', but got ':' "
+            "(while parsing a flow sequence that starts on line 13)",
         )
     ]
 
