@@ -92,7 +92,7 @@ def show_targets(result: Result) -> None:
             if chosen != {d.id: d.target for d in result.dimensions if d.target is not None}:
                 session.set_targets(assessment, chosen)
                 st.rerun()
-    with_gap = [d for d in result.dimensions if d.gap]
+    with_gap = [d for d in result.dimensions if d.gap is not None and d.gap > charts.MIN_GAP]
     if with_gap:
         st.plotly_chart(charts.gap_bars(result), config=CHART_CONFIG, key="gaps")
     else:
@@ -116,7 +116,7 @@ def show_dimensions(result: Result) -> None:
     st.subheader("Dimension by dimension", anchor=False)
     for dimension, outcome in zip(bank.dimensions, result.dimensions, strict=True):
         label = outcome.level_name or "not assessed"
-        score_text = "" if outcome.score is None else f" · {outcome.score:.1f}"
+        score_text = "" if outcome.score is None else f" · {outcome.score:.2f}"
         with st.expander(f"{dimension.title}: {label}{score_text}"):
             st.caption(f"{outcome.answered} of {outcome.questions} questions answered")
             if outcome.level is None:

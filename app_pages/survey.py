@@ -143,7 +143,7 @@ def show_missing_list() -> None:
         dimension = bank.dimension_of[question_id]
         text = ui.plain(bank.questions[question_id].text)
         st.button(
-            f"{dimension.title}: {text[:90]}",
+            f"{dimension.title}: {text if len(text) <= 90 else text[:89] + '…'}",
             key=f"missing:{question_id}",
             on_click=session.go_to_page,
             args=(assessment, pages[dimension.id]),

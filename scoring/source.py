@@ -3,7 +3,8 @@
 Bank files come from people (consultants writing their own banks) and answers files from
 other tools, so reading is defensive: the size is capped before anything is parsed, the
 text must be UTF-8, anchors and aliases are refused as soon as the parser meets one (so an
-"alias bomb" never expands), and every problem is reported as a `Problem` with a line.
+"alias bomb" never expands), nesting depth and the number of values are capped while parsing
+(so time and memory stay bounded), and every problem is reported as a `Problem` with a line.
 """
 
 from __future__ import annotations

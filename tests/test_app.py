@@ -28,6 +28,7 @@ from scoring.validate import parse_bank
 from tests.banks import SMALL
 from threadline import session
 from threadline.catalog import load_catalog
+from threadline.charts import axis_label
 from threadline.store import Store, content_hash
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,8 +191,9 @@ def preset_answers() -> dict:
 
 
 PRESET_SCORES = [4.0, 4.0, 4.2, 1.0, 4.0, 4.2, 4.2, 4.0]
+# (4 + 4 + 1.5 * 4.2 + 1.5 * 1 + 4 + 4.2 + 4.2 + 4) / 9 = 32.2 / 9 = 3.58
 PRESET_NOTE = (
-    "Your average (3.6) says Coordinating; Social customer care at Experimenting holds you at Broadcasting. "
+    "Your average (3.58) says Coordinating; Social customer care at Experimenting holds you at Broadcasting. "
     "An organisation is only one stage ahead of its weakest area."
 )
 
@@ -477,7 +479,7 @@ def test_not_applicable_is_stored_as_null_and_left_out_of_the_score(app_env, db)
 
     assert stage(again) == "Stage 2 of 5: Broadcasting"
     labels = [e.label for e in again.expander]
-    assert "Strategy and objectives: Converged · 5.0" in labels
+    assert "Strategy and objectives: Converged · 5.00" in labels
     assert charts(again)[0]["data"][0]["r"][0] == 5.0
     # after reopening, the N/A choice is shown as chosen
     click(again, "Change my answers")
@@ -504,16 +506,15 @@ def test_results_for_a_preset_set_of_answers(app_env, db):
     score_trace, target_trace = radar["data"]
     assert score_trace["name"] == "Your score"
     assert score_trace["r"] == [*PRESET_SCORES, 4.0]
-    assert score_trace["theta"] == [*TITLES, TITLES[0]]
+    assert score_trace["theta"] == [axis_label(title) for title in [*TITLES, TITLES[0]]]
     assert target_trace["name"] == "Target"
     assert target_trace["r"] == [5, 5, 5, 2, 5, 5, 5, 5, 5]  # default: one stage above each
     axis = radar["layout"]["polar"]["radialaxis"]
     assert axis["range"] == [0, 5]
     assert axis["ticktext"] == ["1 Experimenting", "2 Broadcasting", "3 Coordinating", "4 Integrating", "5 Converged"]
     assert gaps["data"][0]["y"][-3:] == [
-        "Cross-functional integration",
-        "Measuring outcomes",
-        "Employee enablement and advocacy",
+        axis_label(title, width=28)
+        for title in ("Cross-functional integration", "Measuring outcomes", "Employee enablement and advocacy")
     ]
     assert gaps["data"][0]["x"][0] == pytest.approx(1.0)
     assert gaps["data"][0]["x"][-1] == pytest.approx(0.8)
@@ -522,18 +523,18 @@ def test_results_for_a_preset_set_of_answers(app_env, db):
     assert list(table["Dimension"]) == TITLES
     assert list(table["Score"]) == PRESET_SCORES
     assert list(table["Stage"]) == ["Integrating"] * 3 + ["Experimenting"] + ["Integrating"] * 4
-    assert "Social customer care: Experimenting · 1.0" in [e.label for e in at.expander]
+    assert "Social customer care: Experimenting · 1.00" in [e.label for e in at.expander]
     markdown = [m.value for m in at.markdown]
     # strengths and gaps in words
-    assert [line for line in markdown if re.fullmatch(r"- [^:]+: \w+ \(\d\.\d\)", line)] == [
-        "- Cross-functional integration: Integrating (4.2)",
-        "- Measuring outcomes: Integrating (4.2)",
-        "- Employee enablement and advocacy: Integrating (4.2)",
+    assert [line for line in markdown if re.fullmatch(r"- [^:]+: \w+ \(\d\.\d\d\)", line)] == [
+        "- Cross-functional integration: Integrating (4.20)",
+        "- Measuring outcomes: Integrating (4.20)",
+        "- Employee enablement and advocacy: Integrating (4.20)",
     ]
     assert [line for line in markdown if line.endswith("below its target")] == [
-        "- Strategy and objectives: Integrating (4.0), 1.0 below its target",
-        "- Leadership, governance and resources: Integrating (4.0), 1.0 below its target",
-        "- Social customer care: Experimenting (1.0), 1.0 below its target",
+        "- Strategy and objectives: Integrating (4.00), 1.00 below its target",
+        "- Leadership, governance and resources: Integrating (4.00), 1.00 below its target",
+        "- Social customer care: Experimenting (1.00), 1.00 below its target",
     ]
     # the bank's recommendations for the next stage, per dimension
     assert "**To move to Broadcasting:**" in markdown
@@ -568,7 +569,7 @@ def test_the_owner_sets_a_target_and_the_charts_follow(app_env, db):
     }
     radar, gaps = charts(at)
     assert radar["data"][1]["r"] == [5, 5, 5, 4, 5, 5, 5, 5, 5]
-    assert gaps["data"][0]["y"][0] == "Social customer care"
+    assert gaps["data"][0]["y"][0] == axis_label("Social customer care", width=28)
     assert gaps["data"][0]["x"][0] == pytest.approx(3.0)
 
     # kept for the next visit

@@ -173,7 +173,7 @@ def test_gap_bars_are_sorted_largest_gap_first(four):
     assert bars.orientation == "h"
     assert list(bars.y) == ["Gamma", "Delta", "Alpha", "Beta"]
     assert list(bars.x) == [4.0, 2.0, 1.0, 1.0]
-    assert list(bars.text) == ["4.0", "2.0", "1.0", "1.0"]
+    assert list(bars.text) == ["4.00", "2.00", "1.00", "1.00"]
     assert figure.layout.yaxis.autorange == "reversed"  # the first bar is drawn at the top
 
 
@@ -186,12 +186,12 @@ def test_gap_bars_leave_out_dimensions_without_a_target_or_a_score(four):
     assert list(bars.x) == [2.0]
 
 
-def test_gap_bars_keep_a_reached_target_as_a_zero_bar_last(four):
+def test_gap_bars_leave_out_reached_targets(four):
     result = result_of(four, {"alpha": "5", "beta": "3"}, targets={"alpha": 4, "beta": 4})
     bars = charts.gap_bars(result).data[0]
 
-    assert list(bars.y) == ["Beta", "Alpha"]
-    assert list(bars.x) == [1.0, 0.0]
+    assert list(bars.y) == ["Beta"]
+    assert list(bars.x) == [1.0]
 
 
 def test_gap_bars_with_no_gaps_is_an_empty_chart(four):
@@ -230,3 +230,9 @@ def test_figures_do_not_depend_on_the_default_plotly_template(four, monkeypatch)
     for figure in (charts.radar(four, result), charts.gap_bars(result)):
         assert figure.layout.template == pio.templates["plotly_white"]
         assert figure.layout.paper_bgcolor == "white"
+
+
+def test_axis_labels_wrap_long_titles_and_escape_markup():
+    assert charts.axis_label("Leadership, governance and resources") == "Leadership,<br>governance and<br>resources"
+    assert charts.axis_label("Care") == "Care"
+    assert charts.axis_label("<b>Sales</b> & service", width=40) == "&lt;b&gt;Sales&lt;/b&gt; &amp; service"

@@ -69,7 +69,7 @@ def test_weakest_link_note_explains_why_the_stage_is_below_the_average():
     bank = small_bank("weakest_link")
 
     assert weakest_link_note(bank, score(bank, Responses(LOPSIDED))) == (
-        "Your average (3.7) says Coordinating; Strategy at Experimenting holds you at Broadcasting. "
+        "Your average (3.67) says Coordinating; Strategy at Experimenting holds you at Broadcasting. "
         "An organisation is only one stage ahead of its weakest area."
     )
 
@@ -137,7 +137,7 @@ def test_strengths_are_the_best_dimensions_near_the_top_score():
 
     strengths, gaps = strengths_and_gaps(result)
 
-    assert strengths == ["Beta: Converged (5.0)", "Gamma: Converged (5.0)"]
+    assert strengths == ["Beta: Converged (5.00)", "Gamma: Converged (5.00)"]
     assert gaps == []
 
 
@@ -146,7 +146,7 @@ def test_strengths_are_at_most_three():
 
     strengths, _ = strengths_and_gaps(result)
 
-    assert strengths == ["Alpha: Coordinating (3.0)", "Beta: Coordinating (3.0)", "Gamma: Coordinating (3.0)"]
+    assert strengths == ["Alpha: Coordinating (3.00)", "Beta: Coordinating (3.00)", "Gamma: Coordinating (3.00)"]
 
 
 def test_gaps_are_the_largest_three_gaps_to_target():
@@ -158,9 +158,9 @@ def test_gaps_are_the_largest_three_gaps_to_target():
     _, gaps = strengths_and_gaps(result)
 
     assert gaps == [
-        "Beta: Broadcasting (2.0), 3.0 below its target",
-        "Alpha: Experimenting (1.0), 2.0 below its target",
-        "Delta: Coordinating (3.0), 2.0 below its target",
+        "Beta: Broadcasting (2.00), 3.00 below its target",
+        "Alpha: Experimenting (1.00), 2.00 below its target",
+        "Delta: Coordinating (3.00), 2.00 below its target",
     ]
 
 
@@ -172,7 +172,7 @@ def test_gaps_leave_out_reached_targets_and_dimensions_without_one():
 
     _, gaps = strengths_and_gaps(result)
 
-    assert gaps == ["Beta: Broadcasting (2.0), 1.0 below its target"]
+    assert gaps == ["Beta: Broadcasting (2.00), 1.00 below its target"]
 
 
 def test_strengths_and_gaps_on_the_small_bank_with_default_targets():
@@ -181,8 +181,8 @@ def test_strengths_and_gaps_on_the_small_bank_with_default_targets():
     result = score(bank, Responses(LOPSIDED, default_targets(bank, plain)))
 
     assert strengths_and_gaps(result) == (
-        ["Customer care: Converged (5.0)"],
-        ["Strategy: Experimenting (1.0), 1.0 below its target"],
+        ["Customer care: Converged (5.00)"],
+        ["Strategy: Experimenting (1.00), 1.00 below its target"],
     )
 
 

@@ -52,11 +52,20 @@ def open_assessment() -> Assessment | LinkProblem:
         return LinkProblem("missing")
     cached = st.session_state.get(SESSION_KEY)
     if isinstance(cached, Assessment) and cached.token == token:
+        # A share link can be turned off while a viewer has it open: ask again on each run.
+        if not cached.editable and _share_revoked(token):
+            st.session_state.pop(SESSION_KEY, None)
+            return LinkProblem("revoked")
         return cached
     opened = _load(token, editable)
     if isinstance(opened, Assessment):
         st.session_state[SESSION_KEY] = opened
     return opened
+
+
+def _share_revoked(token: str) -> bool:
+    found = resources.store().find_link(token)
+    return found is None or found.revoked
 
 
 def _token_from_url() -> tuple[str | None, bool]:

@@ -31,7 +31,7 @@ def weakest_link_note(bank: Bank, result: Result) -> str | None:
     weakest = next(d for d in result.dimensions if d.id == result.limited_by)
     average = bank.levels[result.mean_level - 1].name
     return (
-        f"Your average ({result.score:.1f}) says {average}; {weakest.title} at {weakest.level_name} "
+        f"Your average ({result.score:.2f}) says {average}; {weakest.title} at {weakest.level_name} "
         f"holds you at {result.level_name}. An organisation is only one stage ahead of its weakest area."
     )
 
@@ -41,7 +41,7 @@ def strengths_and_gaps(result: Result) -> tuple[list[str], list[str]]:
     assessed = [d for d in result.dimensions if d.score is not None]
     best = sorted(assessed, key=lambda d: -d.score)[:STRENGTH_COUNT]
     top_score = best[0].score if best else None
-    strengths = [f"{d.title}: {d.level_name} ({d.score:.1f})" for d in best if d.score >= top_score - 0.75]
-    widest = sorted((d for d in assessed if d.gap), key=lambda d: -d.gap)[:GAP_COUNT]
-    gaps = [f"{d.title}: {d.level_name} ({d.score:.1f}), {d.gap:.1f} below its target" for d in widest]
+    strengths = [f"{d.title}: {d.level_name} ({d.score:.2f})" for d in best if d.score >= top_score - 0.75]
+    widest = sorted((d for d in assessed if d.gap and d.gap > 0.005), key=lambda d: -d.gap)[:GAP_COUNT]
+    gaps = [f"{d.title}: {d.level_name} ({d.score:.2f}), {d.gap:.2f} below its target" for d in widest]
     return strengths, gaps
