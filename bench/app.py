@@ -170,10 +170,9 @@ def results_cost(context, pid: int, resume_url: str, folder: str) -> float:
     The browser context has visited the app before, so Streamlit's static files come from
     its cache and the figure is the page itself: session, script run, scoring, charts.
     """
+    from bench.core import DEFAULT_BANK, random_answers
     from scoring.validate import load_bank
     from threadline.store import Store
-
-    from bench.core import DEFAULT_BANK, random_answers
 
     store = Store(f"sqlite:///{folder}/bench.db")
     bank = load_bank(DEFAULT_BANK)

@@ -690,6 +690,19 @@ def test_a_turned_off_share_link_says_so(app_env, db):
     assert [t.value for t in run(new_app(view=old)).title] == ["This link was turned off"]
 
 
+def test_a_share_link_turned_off_while_open_says_so_on_the_next_run(app_env, db):
+    aid, token = stored_assessment(db, preset_answers())
+    share = db.enable_share(aid, token)
+    viewer = run(new_app(view=share))
+    assert stage(viewer) == "Stage 2 of 5: Broadcasting"
+
+    db.revoke_share(aid)
+    run(viewer)
+
+    assert [t.value for t in viewer.title] == ["This link was turned off"]
+    assert stage_free(viewer)
+
+
 def stage_free(at: AppTest) -> bool:
     """No results, no survey: a link-problem page."""
     return not at.get("plotly_chart") and not at.radio and not [s for s in at.subheader if s.value.startswith("Stage")]
