@@ -2,7 +2,8 @@
 
 Run it with `make run` (or `streamlit run app.py`). Links into the app carry their
 assessment in the URL: `/?resume=TOKEN` (the owner's private link) and `/?view=TOKEN`
-(a read-only share link); the start page forwards both to the right page.
+(a read-only share link), `/?invite=TOKEN` (an engagement's respondents) and
+`/?dashboard=TOKEN` (its consultant); the start page forwards each to the right page.
 """
 
 import streamlit as st
@@ -17,6 +18,10 @@ PAGES = {
     "start": st.Page("app_pages/start.py", title="Start", icon="🧵", default=True),
     "survey": st.Page("app_pages/survey.py", title="Survey", url_path="survey"),
     "results": st.Page("app_pages/results.py", title="Results", url_path="results"),
+    "consultant": st.Page("app_pages/consultant.py", title="Consultants", url_path="consultant"),
+    "join": st.Page("app_pages/join.py", title="Join", url_path="join"),
+    "dashboard": st.Page("app_pages/dashboard.py", title="Dashboard", url_path="dashboard"),
+    "workshop": st.Page("app_pages/workshop.py", title="Workshop", url_path="workshop"),
 }
 st.session_state["pages"] = PAGES
 st.navigation(list(PAGES.values()), position="hidden").run()

@@ -9,7 +9,8 @@ import streamlit as st
 
 from scoring.answers import Responses
 from scoring.engine import Result, score
-from threadline import charts, session, ui
+from scoring.team import MIN_GROUP
+from threadline import charts, resources, session, teamdata, ui
 from threadline.summary import default_targets, headline, strengths_and_gaps, weakest_link_note
 
 opened = session.open_assessment()
@@ -137,6 +138,44 @@ def show_dimensions(result: Result) -> None:
                 st.text(assessment.answers[question.id])
 
 
+def show_team_results(result: Result) -> None:
+    """A respondent's view of the team, when the consultant shares it (small groups left out)."""
+    if assessment.engagement_id is None or assessment.kind != "respondent":
+        return
+    store = resources.store()
+    engagement = store.engagement(assessment.engagement_id)
+    if not engagement.share_team:
+        return
+    view = teamdata.team_view_of(engagement, bank, store.respondents(engagement.id))
+    if view is None:
+        return
+    safe = view.client_safe()
+    st.subheader("Your team", anchor=False)
+    st.markdown(teamdata.team_headline(bank, safe))
+    titles = [d.title for d in bank.dimensions]
+    series = {"Team mean": teamdata.values(safe.dimensions.mean), "You": [d.score for d in result.dimensions]}
+    for k, name in enumerate(safe.departments.names):
+        series[f"{name} (n={int(safe.departments.count[k])})"] = teamdata.values(safe.departments.dimension_means[k])
+    st.plotly_chart(charts.team_radar(bank, titles, series), config=CHART_CONFIG, key="team")
+    st.caption(
+        f"Departments with fewer than {MIN_GROUP} responses are not shown separately, "
+        "so no one's answers can be read off."
+    )
+
+
+def show_consensus_reasons() -> None:
+    if assessment.kind != "consensus":
+        return
+    reasons = resources.store().reasons(assessment.id)
+    if not reasons:
+        return
+    with st.expander("Why the workshop agreed each answer"):
+        for question_id, reason in reasons.items():
+            if question_id in bank.questions:
+                st.markdown(f"**{bank.questions[question_id].text}**")
+                st.text(reason)
+
+
 def show_owner_actions() -> None:
     st.subheader("Share these results", anchor=False)
     link = session.share_link(assessment) if assessment.share_active else None
@@ -170,7 +209,9 @@ show_radar(result)
 show_targets(result)
 show_words(result)
 show_dimensions(result)
-if owner:
+show_team_results(result)
+show_consensus_reasons()
+if owner and assessment.kind != "consensus":
     show_owner_actions()
 else:
     st.divider()

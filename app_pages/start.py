@@ -5,6 +5,10 @@ import streamlit as st
 from threadline import resources, session, ui
 from threadline.context import ROLES, SIZES, clean_context, minutes_to_answer
 
+if session.links.INVITE_PARAM in st.query_params:
+    ui.go("join", session.links.INVITE_PARAM, st.query_params.get(session.links.INVITE_PARAM))
+if session.links.DASHBOARD_PARAM in st.query_params:
+    ui.go("dashboard", session.links.DASHBOARD_PARAM, st.query_params.get(session.links.DASHBOARD_PARAM))
 if session.links.RESUME_PARAM in st.query_params or session.links.VIEW_PARAM in st.query_params:
     opened = session.open_assessment()
     if isinstance(opened, session.LinkProblem):
@@ -47,10 +51,13 @@ bank = chosen.bank
 
 scored = sum(1 for question in bank.questions.values() if question.is_scored)
 st.markdown(
-    f"**{ui.plain(bank.title)}**: {len(bank.dimensions)} areas, {scored} questions, "
+    f"**{ui.plain(bank.title)}**: {len(bank.dimensions)} areas, {scored} questions"
+    + (f" and {len(bank.questions) - scored} free-text" if len(bank.questions) > scored else "")
+    + ", "
     f"about {minutes_to_answer(len(bank.questions))} minutes. Your answers are saved as you go."
 )
-with st.expander("The stages", expanded=False):
+st.markdown("**The stages:** " + " → ".join(f"{k}. {ui.plain(level.name)}" for k, level in enumerate(bank.levels, 1)))
+with st.expander("What each stage looks like", expanded=False):
     for number, level in enumerate(bank.levels, start=1):
         st.markdown(f"**{number}. {ui.plain(level.name)}**")
         if level.description:
@@ -75,3 +82,10 @@ if started:
     st.session_state.pop(session.SESSION_KEY, None)
     st.session_state["just_started"] = True
     ui.go("survey", session.links.RESUME_PARAM, token)
+
+st.divider()
+st.page_link(
+    st.session_state["pages"]["consultant"],
+    label="Consultants: assess a client with several respondents and a team dashboard",
+    icon=":material/groups:",
+)

@@ -184,7 +184,12 @@ flag_missing = assessment.flags.get("show_missing", False)
 first_number = sum(len(d.questions) for d in dimensions[:page]) + 1
 for offset, question in enumerate(dimension.questions):
     with st.container(border=True):
-        question_block(first_number + offset, question, progress, flag_missing)
+        if question.type == "text":
+            # Not a fragment: a text box commits when it loses focus, and when that is a click on
+            # Next, Back or See my results, Streamlit 1.67 would rerun only the fragment and lose the page change.
+            show_question(first_number + offset, question, flag_missing)
+        else:
+            question_block(first_number + offset, question, progress, flag_missing)
 
 back, forward = st.columns(2)
 back.button("← Back", disabled=page == 0, on_click=session.go_to_page, args=(assessment, page - 1), width="stretch")

@@ -219,7 +219,10 @@ def test_start_page_explains_the_assessment_and_offers_one_bank(app_env):
     at = run(new_app())
 
     assert [t.value for t in at.title] == ["Threadline"]
-    assert "**Social media integration maturity**: 8 areas, 39 questions, about 15 minutes." in all_text(at)
+    assert (
+        "**Social media integration maturity**: 8 areas, 39 questions and 2 free-text, about 15 minutes."
+        in all_text(at)
+    )
     assert [s.label for s in at.selectbox] == ["Your role", "Organisation size"]  # no bank choice with one bank
     assert [b.label for b in at.button] == ["Start the assessment"]
     assert not at.error

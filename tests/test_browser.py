@@ -179,6 +179,15 @@ def live_server(chromium_available: None, tmp_path_factory: pytest.TempPathFacto
         server.stop()
 
 
+@pytest.fixture(autouse=True)
+def server_log_on_failure(request: pytest.FixtureRequest, live_server: LiveServer) -> Iterator[None]:
+    """When a test fails, show the end of the server's log (where Streamlit writes tracebacks)."""
+    failed_before = request.session.testsfailed
+    yield
+    if request.session.testsfailed > failed_before:
+        print(f"--- end of the server log ({live_server.log}):\n{live_server.log_tail()}", file=sys.stderr)
+
+
 @pytest.fixture(scope="module")
 def browser(chromium_available: None) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright

@@ -73,11 +73,17 @@ def gap_bars(result: Result) -> go.Figure:
             marker_color=TARGET_COLOUR,
             text=[f"{d.gap:.2f}" for d in rows],
             textposition="outside",
+            cliponaxis=False,
             hovertemplate="%{y}: %{x:.2f} levels to target<extra></extra>",
         )
     )
     figure.update_layout(
-        xaxis=dict(title="Levels to target", rangemode="tozero", gridcolor=GRID, zeroline=False),
+        xaxis=dict(
+            title="Levels to target",
+            range=[0, max((d.gap for d in rows), default=1) * 1.2],
+            gridcolor=GRID,
+            zeroline=False,
+        ),
         yaxis=dict(autorange="reversed"),
         height=max(220, 48 * len(rows) + 90),
         showlegend=False,
@@ -130,3 +136,148 @@ def _layout() -> dict:
         margin=dict(l=70, r=70, t=40, b=40),
         legend=dict(orientation="h", yanchor="bottom", y=-0.2, xanchor="center", x=0.5),
     )
+
+
+# --- team charts (consultant dashboard) ---------------------------------------------------------
+
+SERIES_COLOURS = ("#0f766e", "#c2410c", "#1d4ed8", "#7c3aed", "#b45309", "#be185d", "#15803d", "#475569", "#0e7490")
+BAND_COLOUR = "rgba(15, 118, 110, 0.12)"
+
+
+def team_radar(
+    bank: Bank,
+    titles: list[str],
+    series: dict[str, list[float | None]],
+    band: tuple[list[float | None], list[float | None]] | None = None,
+) -> go.Figure:
+    """Several score traces on one radar (click a legend entry to hide it), with an optional min-max band."""
+    labels = [axis_label(t) for t in titles]
+    figure = go.Figure()
+    if band is not None:
+        low, high = band
+        figure.add_trace(_band_edge("Highest answer", high, labels, fill=None))
+        figure.add_trace(_band_edge("Lowest answer", low, labels, fill="tonext"))
+    for n, (name, values) in enumerate(series.items()):
+        colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
+        figure.add_trace(
+            go.Scatterpolar(
+                name=html.escape(name, quote=False),
+                r=[*values, values[0]],
+                theta=[*labels, labels[0]],
+                mode="lines+markers",
+                line=dict(color=colour, width=3 if n == 0 else 2, dash=None if n == 0 else "solid"),
+                marker=dict(size=6, color=colour),
+                connectgaps=False,
+                hovertemplate="%{theta}: %{r:.2f}<extra>" + html.escape(name, quote=False) + "</extra>",
+            )
+        )
+    figure.update_layout(polar=_polar(bank, len(labels)), **_layout())
+    return figure
+
+
+def _band_edge(name: str, values, labels, fill) -> go.Scatterpolar:
+    return go.Scatterpolar(
+        name=name,
+        r=[*values, values[0]],
+        theta=[*labels, labels[0]],
+        mode="lines",
+        line=dict(color="rgba(15, 118, 110, 0.35)", width=1, dash="dot"),
+        fill=fill,
+        fillcolor=BAND_COLOUR,
+        hovertemplate="%{theta}: %{r:.2f}<extra>" + name + "</extra>",
+        legendgroup="band",
+    )
+
+
+def _polar(bank: Bank, spokes: int) -> dict:
+    levels = range(1, bank.level_count + 1)
+    return dict(
+        bgcolor="white",
+        radialaxis=dict(
+            range=[0, bank.level_count],
+            tickvals=list(levels),
+            ticktext=[html.escape(f"{k} {bank.levels[k - 1].name}", quote=False) for k in levels],
+            gridcolor=GRID,
+            linecolor=GRID,
+            angle=90 - 180 / max(spokes, 1),
+            tickangle=90 - 180 / max(spokes, 1),
+            tickfont=dict(size=11),
+        ),
+        angularaxis=dict(gridcolor=GRID, linecolor=GRID, direction="clockwise", rotation=90),
+    )
+
+
+def alignment_bars(titles: list[str], alignment: list[float]) -> go.Figure:
+    """How far respondents agree per dimension (1 = all agree), widest disagreement first."""
+    rows = sorted(zip(titles, alignment, strict=True), key=lambda row: row[1])
+    figure = go.Figure(
+        go.Bar(
+            x=[value for _, value in rows],
+            y=[axis_label(title, width=28) for title, _ in rows],
+            orientation="h",
+            marker_color=[TARGET_COLOUR if value < 0.6 else SCORE_COLOUR for _, value in rows],
+            text=[f"{value:.2f}" for _, value in rows],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: alignment %{x:.2f}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        xaxis=dict(title="Alignment (1 = everyone agrees)", range=[0, 1.1], gridcolor=GRID),
+        yaxis=dict(autorange="reversed"),
+        height=max(220, 44 * len(rows) + 90),
+        showlegend=False,
+        **_layout(),
+    )
+    return figure
+
+
+def distribution_bars(option_labels: list[str], departments: list[str], counts: list[list[int]]) -> go.Figure:
+    """Stacked bars: per department, how many chose each option (counts[department][option])."""
+    figure = go.Figure()
+    for k, label in enumerate(option_labels):
+        figure.add_trace(
+            go.Bar(
+                name=html.escape(_short(label), quote=False),
+                y=[html.escape(d, quote=False) for d in departments],
+                x=[row[k] for row in counts],
+                orientation="h",
+                marker_color=_ramp(k, len(option_labels)),
+                hovertemplate="%{y}: %{x}<extra>" + html.escape(_short(label), quote=False) + "</extra>",
+            )
+        )
+    figure.update_layout(
+        barmode="stack",
+        xaxis=dict(title="Respondents", gridcolor=GRID, dtick=1),
+        yaxis=dict(autorange="reversed"),
+        height=max(180, 36 * len(departments) + 140),
+        **_layout(),
+    )
+    return figure
+
+
+def _short(label: str, width: int = 40) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def _ramp(position: int, count: int) -> str:
+    """Colours from warm (low options) to teal (high options); grey for a trailing N/A."""
+    ramp = ("#c2410c", "#ea8c55", "#e8c07d", "#8cc5b7", "#0f766e", "#0b4f4a")
+    if count <= 1:
+        return ramp[-2]
+    return ramp[round(position * (len(ramp) - 1) / (count - 1))]
+
+
+def submissions_over_time(dates: list, counts: list[int]) -> go.Figure:
+    """Cumulative submitted responses by day."""
+    figure = go.Figure(
+        go.Scatter(x=dates, y=counts, mode="lines+markers", line=dict(color=SCORE_COLOUR, width=2.5), name="Submitted")
+    )
+    figure.update_layout(
+        xaxis=dict(title=None, gridcolor=GRID),
+        yaxis=dict(title="Submitted responses", rangemode="tozero", gridcolor=GRID),
+        height=260,
+        showlegend=False,
+        **_layout(),
+    )
+    return figure

@@ -6,6 +6,7 @@
 | question bank folder | THREADLINE_QUESTIONS   | questions/ beside app.py       |
 | default bank id      | THREADLINE_DEFAULT_BANK| social-integration             |
 | public base URL      | THREADLINE_PUBLIC_URL  | the URL the browser used       |
+| consultant password  | CONSULTANT_PASSWORD    | none: anyone may create engagements |
 
 Each may also be given in `.streamlit/secrets.toml` under the same name.
 """
@@ -27,6 +28,7 @@ class Settings:
     questions_dir: Path
     default_bank: str
     public_url: str | None
+    consultant_password: str | None = None
 
 
 def load_settings() -> Settings:
@@ -36,6 +38,7 @@ def load_settings() -> Settings:
         questions_dir=Path(_setting("THREADLINE_QUESTIONS") or ROOT / "questions"),
         default_bank=_setting("THREADLINE_DEFAULT_BANK") or "social-integration",
         public_url=_setting("THREADLINE_PUBLIC_URL"),
+        consultant_password=_setting("CONSULTANT_PASSWORD"),
     )
 
 

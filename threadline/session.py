@@ -8,6 +8,7 @@ refresh, a closed tab or a server restart loses nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,6 +36,8 @@ class Assessment:
     page: int
     status: str
     share_active: bool
+    engagement_id: int | None = None
+    kind: str = "self"
     flags: dict[str, Any] = field(default_factory=dict)
 
 
@@ -100,6 +103,8 @@ def _load(token: str, editable: bool) -> Assessment | LinkProblem:
         page=record.page,
         status=record.status,
         share_active=record.share_active,
+        engagement_id=record.engagement_id,
+        kind=record.kind,
     )
 
 
@@ -143,6 +148,11 @@ def submit(assessment: Assessment) -> None:
     _require_owner(assessment, "submit")
     assessment.status = "submitted"
     resources.store().submit(assessment.id)
+
+
+def today() -> dt.date:
+    """Today's date in UTC, the calendar engagements close by."""
+    return dt.datetime.now(dt.UTC).date()
 
 
 def base_url() -> str:

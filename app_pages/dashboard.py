@@ -1,0 +1,295 @@
+"""The consultant's dashboard: responses, the team picture, disagreement, questions, rounds, exports."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from scoring.team import MIN_GROUP
+from threadline import charts, exports, resources, teamdata, ui
+from threadline import engagement_session as engagements
+from threadline.session import today
+
+opened = engagements.open_engagement("dashboard")
+if isinstance(opened, engagements.EngagementProblem):
+    if opened.reason == "replaced":
+        st.title("This dashboard link was replaced")
+        st.write("A newer dashboard link exists for this engagement. Use that one.")
+        st.stop()
+    ui.link_problem_page("missing" if opened.reason == "missing" else "unknown")
+
+store = resources.store()
+engagement = opened.record
+bank = resources.stored_bank(engagement.bank_hash)
+respondents = store.respondents(engagement.id)
+view = teamdata.team_view_of(engagement, bank, respondents)
+CHART_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def department_label(name: str, count: int) -> str:
+    small = f", fewer than {MIN_GROUP}: hidden from the client" if count < MIN_GROUP else ""
+    return f"{name} (n={count}{small})"
+
+
+def show_header() -> None:
+    if engagement.logo_text:
+        st.caption(ui.plain(engagement.logo_text))
+    st.title(ui.plain(engagement.client), anchor=False)
+    status = "open" if engagement.accepts_responses(today()) else "closed to new responses"
+    closes = f" · closes {engagement.closes_on:%d %b %Y}" if engagement.closes_on else ""
+    by = f" · consultant {ui.plain(engagement.consultant)}" if engagement.consultant else ""
+    st.caption(f"{ui.plain(bank.title)} {ui.plain(bank.version)} · round {engagement.round} · {status}{closes}{by}")
+    invite = engagements.invite_link(store.current_invite_token(engagement.id, opened.token))
+    with st.container(border=True):
+        st.markdown("**Invite link for respondents** (it never opens this dashboard):")
+        st.code(invite, language=None, wrap_lines=True)
+
+
+def show_responses() -> None:
+    submitted = [r for r in respondents if r.status == "submitted"]
+    left, right, third = st.columns(3)
+    left.metric("Started", len(respondents))
+    right.metric("Submitted", len(submitted))
+    third.metric("Departments", len({r.department for r in submitted}))
+    if not respondents:
+        st.info("No responses yet. Send the invite link above to the client's people.")
+        return
+    table = teamdata.responses_by_department(engagement, respondents)
+    st.dataframe(table, hide_index=True, width="stretch")
+    days, totals = teamdata.submissions_by_day(submitted)
+    if days:
+        st.plotly_chart(charts.submissions_over_time(days, totals), config=CHART_CONFIG, key="over-time")
+
+
+def show_team() -> None:
+    if view is None:
+        st.info("The team picture appears once a response is submitted.")
+        return
+    st.subheader(teamdata.team_headline(bank, view), anchor=False)
+    note = teamdata.team_weakest_link_note(bank, view)
+    if note:
+        st.info(note, icon="🔗")
+    titles = [d.title for d in bank.dimensions]
+    names = view.departments.names
+    counts = view.departments.count
+    series = {"Team mean": teamdata.values(view.dimensions.mean)}
+    for k, name in enumerate(names):
+        series[department_label(name, int(counts[k]))] = teamdata.values(view.departments.dimension_means[k])
+    band = (teamdata.values(view.dimensions.minimum), teamdata.values(view.dimensions.maximum))
+    st.caption(
+        "Click a name in the legend to hide or show its line. The shaded band runs from the lowest to the "
+        "highest score any respondent gave."
+    )
+    st.plotly_chart(charts.team_radar(bank, titles, series, band), config=CHART_CONFIG, key="team-radar")
+    if any(counts < MIN_GROUP):
+        st.warning(
+            f"Departments with fewer than {MIN_GROUP} submitted responses are shown here only; "
+            "the client's team results and reports leave them out."
+        )
+    with st.expander("Team scores as a table"):
+        st.dataframe(teamdata.dimension_table(bank, view), hide_index=True, width="stretch")
+    show_perception_gap(titles, names)
+
+
+def show_perception_gap(titles: list[str], names: tuple[str, ...]) -> None:
+    st.subheader("Perception gap", anchor=False)
+    if len(names) < 2:
+        st.caption("The perception gap needs responses from at least two departments.")
+        return
+    default_a = [n for n in names if n.lower() == "leadership"] or [names[0]]
+    left, right = st.columns(2)
+    group_a = left.multiselect("Group A", names, default=default_a, key="gap-a")
+    others = [n for n in names if n not in group_a]
+    group_b = right.multiselect("Group B", names, default=others, key="gap-b")
+    if not group_a or not group_b:
+        st.caption("Choose at least one department on each side.")
+        return
+    means_a, means_b = view.perception_gap(group_a, group_b)
+    label_a, label_b = " + ".join(group_a), " + ".join(group_b)
+    series = {label_a: teamdata.values(means_a), label_b: teamdata.values(means_b)}
+    st.plotly_chart(charts.team_radar(bank, titles, series), config=CHART_CONFIG, key="gap-radar")
+    gap = pd.DataFrame({"Dimension": titles, label_a: np.round(means_a, 2), label_b: np.round(means_b, 2)}).assign(
+        Difference=lambda frame: np.round(means_a - means_b, 2)
+    )
+    st.dataframe(gap, hide_index=True, width="stretch")
+
+
+def show_disagreement() -> None:
+    if view is None or len(respondents) == 0:
+        st.info("Disagreement appears once two responses are submitted.")
+        return
+    st.markdown(
+        "**Alignment** runs from 1 (everyone gives the same score) to 0 (the team is split between the "
+        "lowest and the highest answer). The dimensions and questions people see most differently come first: "
+        "they are where the workshop conversation starts."
+    )
+    titles = {d.id: d.title for d in bank.dimensions}
+    dimension_ids = view.dimensions.ids
+    alignment = [float(a) if not np.isnan(a) else 1.0 for a in view.dimensions.alignment]
+    st.plotly_chart(
+        charts.alignment_bars([titles[i] for i in dimension_ids], alignment), config=CHART_CONFIG, key="alignment"
+    )
+    st.subheader("Questions with the widest disagreement", anchor=False)
+    shown = st.slider("How many questions", 3, len(view.questions.ids), min(8, len(view.questions.ids)))
+    for rank, question_id in enumerate(view.disputed_questions()[:shown], start=1):
+        show_distribution(rank, question_id)
+
+
+def show_distribution(rank: int, question_id: str) -> None:
+    question = bank.questions[question_id]
+    stats = teamdata.question_row(view, question_id)
+    with st.container(border=True):
+        st.markdown(f"**{rank}. {question.text}**")
+        st.caption(
+            f"{ui.plain(bank.dimension_of[question_id].title)} · alignment {stats['alignment']} · "
+            f"mean {stats['mean']} · spread (sd) {stats['sd']} · N/A {stats['na_share']}"
+        )
+        labels, departments, counts = teamdata.distribution_rows(bank, view, question_id)
+        st.plotly_chart(
+            charts.distribution_bars(labels, departments, counts), config=CHART_CONFIG, key=f"dist-{question_id}"
+        )
+
+
+def show_questions() -> None:
+    if view is None:
+        st.info("The question table appears once a response is submitted.")
+        return
+    st.caption(
+        "Mean score, spread (standard deviation) and share of 'not applicable' per question, "
+        "for the team and each department."
+    )
+    st.dataframe(teamdata.question_table(bank, view), hide_index=True, width="stretch", height=520)
+
+
+def show_workshop() -> None:
+    st.markdown(
+        "In the workshop, walk through the questions with the client's leadership, the most disputed first: "
+        "reveal how people answered, agree one answer, and record it with a short reason. The agreed answers "
+        "form a consensus assessment, scored like any other."
+    )
+    consensus = teamdata.consensus_summary(store, engagement, bank, opened.token)
+    st.metric("Questions agreed", f"{consensus.agreed} of {consensus.total}")
+    if st.button("Open the workshop", type="primary"):
+        ui.go("workshop", "dashboard", opened.token)
+    if consensus.result is not None and view is not None:
+        titles = [d.title for d in bank.dimensions]
+        series = {
+            "Team mean": teamdata.values(view.dimensions.mean),
+            "Consensus": [d.score for d in consensus.result.dimensions],
+        }
+        st.plotly_chart(charts.team_radar(bank, titles, series), config=CHART_CONFIG, key="consensus-radar")
+    if consensus.agreed:
+        link = teamdata.consensus_share_link(store, consensus)
+        if link:
+            st.markdown("Read-only link to the consensus results, for the client:")
+            st.code(link, language=None, wrap_lines=True)
+            if st.button("Turn the consensus link off"):
+                store.revoke_share(consensus.assessment_id)
+                st.rerun()
+        elif st.button("Share the consensus results with the client"):
+            store.enable_share(consensus.assessment_id, consensus.token)
+            st.rerun()
+
+
+def show_rounds() -> None:
+    rounds = store.series(engagement.series_id)
+    st.markdown(f"This is round {engagement.round} of {len(rounds)}.")
+    if len(rounds) > 1:
+        comparison = teamdata.rounds_comparison(store, rounds)
+        st.plotly_chart(
+            charts.team_radar(bank, comparison.titles, comparison.series), config=CHART_CONFIG, key="rounds-radar"
+        )
+        st.dataframe(comparison.table, hide_index=True, width="stretch")
+    with st.form("new-round"):
+        st.markdown("**Start a new round** with the same client and departments, months later.")
+        usable = [entry for entry in resources.catalog() if entry.bank is not None and entry.bank.id == bank.id]
+        choices = ["The same bank version"] + [f"{e.bank.title} {e.bank.version} (current file)" for e in usable]
+        picked = st.selectbox("Bank", range(len(choices)), format_func=choices.__getitem__)
+        if st.form_submit_button("Start round " + str(len(rounds) + 1)):
+            entry = usable[picked - 1] if picked else None
+            bank_hash = (
+                store.put_bank(entry.content, entry.bank.id, entry.bank.version) if entry else engagement.bank_hash
+            )
+            _, _, dashboard = store.create_engagement(
+                bank_hash,
+                engagement.client,
+                engagement.consultant,
+                engagement.logo_text,
+                list(engagement.departments),
+                None,
+                series_id=engagement.series_id,
+            )
+            st.session_state["new_round_dashboard"] = dashboard
+            st.rerun()
+    new_dashboard = st.session_state.get("new_round_dashboard")
+    if new_dashboard:
+        st.success("The new round is ready. Its dashboard link (keep it; this round's link stays valid too):")
+        st.code(engagements.dashboard_link(new_dashboard), language=None, wrap_lines=True)
+
+
+def show_exports_and_settings() -> None:
+    st.subheader("Exports", anchor=False)
+    st.caption("CSV files are UTF-8 with a byte-order mark, so Excel opens them with accents intact.")
+    left, middle, right = st.columns(3)
+    slug = exports.file_slug(engagement.client, engagement.round)
+    left.download_button(
+        "Responses (CSV)",
+        lambda: exports.responses_csv(store, engagement, bank),
+        file_name=f"{slug}-responses.csv",
+        mime="text/csv",
+        width="stretch",
+    )
+    middle.download_button(
+        "Scores by department (CSV)",
+        lambda: exports.scores_csv(bank, view),
+        file_name=f"{slug}-scores.csv",
+        mime="text/csv",
+        width="stretch",
+        disabled=view is None,
+    )
+    right.download_button(
+        "Whole engagement (JSON)",
+        lambda: exports.engagement_json_bytes(store, engagement.id, opened.token),
+        file_name=f"{slug}.threadline.json",
+        mime="application/json",
+        width="stretch",
+    )
+    st.subheader("Settings", anchor=False)
+    share = st.toggle(
+        "Respondents see the team results (departments under 3 responses are left out)",
+        value=engagement.share_team,
+    )
+    if share != engagement.share_team:
+        store.set_share_team(engagement.id, share)
+        st.rerun()
+    left, right = st.columns(2)
+    if engagement.status == "open":
+        if left.button("Close to new responses", width="stretch"):
+            store.set_engagement_status(engagement.id, "closed")
+            st.rerun()
+    elif left.button("Reopen for responses", width="stretch"):
+        store.set_engagement_status(engagement.id, "open")
+        st.rerun()
+    if right.button("Replace the invite link", width="stretch"):
+        store.rotate_engagement_link(engagement.id, "invite", opened.token)
+        st.rerun()
+    if st.button("Replace this dashboard link (links already sent keep working)"):
+        new = store.rotate_engagement_link(engagement.id, "dashboard", opened.token)
+        ui.go("dashboard", "dashboard", new)
+
+
+show_header()
+tabs = st.tabs(["Responses", "Team picture", "Disagreement", "Questions", "Workshop", "Rounds", "Export & settings"])
+with tabs[0]:
+    show_responses()
+with tabs[1]:
+    show_team()
+with tabs[2]:
+    show_disagreement()
+with tabs[3]:
+    show_questions()
+with tabs[4]:
+    show_workshop()
+with tabs[5]:
+    show_rounds()
+with tabs[6]:
+    show_exports_and_settings()

@@ -1,0 +1,449 @@
+"""Exports of an engagement (CSV for Excel, JSON that imports again), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from scoring.bank import Bank
+from scoring.team import TeamView, encode_rows, team_view
+from tests.banks import SMALL, small_bank
+from threadline import exports
+from threadline import store as store_module
+from threadline.exports import EngagementImportError
+from threadline.store import EngagementRecord, Store
+
+BANK_TEXT = SMALL.replace("OVERALL", "mean")
+DEPARTMENTS = ["Leadership", "Marketing", "HR"]
+HYPERLINK = '=HYPERLINK("http://evil.example","click")'
+NAME = "Café Ünïcode"
+
+
+def _at(day: int, hour: int = 10) -> datetime:
+    return datetime(2026, 3, day, hour, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def bank() -> Bank:
+    return small_bank("mean")
+
+
+def _engagement(store: Store, **overrides: Any) -> tuple[EngagementRecord, str, str]:
+    bank_hash = store.put_bank(BANK_TEXT, "small", "1")
+    arguments: dict[str, Any] = {
+        "bank_hash": bank_hash,
+        "client": "Café Ünïcode Ltd",
+        "consultant": "Jo Consultant",
+        "logo_text": "Jo & Partners",
+        "departments": DEPARTMENTS,
+    }
+    return store.create_engagement(**(arguments | overrides))
+
+
+def _three_respondents(store: Store, engagement_id: int) -> None:
+    """Choice, multi, N/A, text, unanswered; a named, an anonymous and an in-progress respondent."""
+    store.import_respondent(
+        engagement_id,
+        "Leadership",
+        NAME,
+        "submitted",
+        {"plan": "full", "review": None, "notes": "Très bien", "channels": ["marketing", "service"], "speed": "4"},
+        _at(1),
+        _at(2),
+    )
+    store.import_respondent(
+        engagement_id,
+        "Marketing",
+        None,
+        "submitted",
+        {"plan": "some", "review": "yearly", "notes": HYPERLINK, "channels": ["sales"], "speed": None},
+        _at(1, 11),
+        _at(3),
+    )
+    store.import_respondent(engagement_id, "Marketing", HYPERLINK, "in_progress", {"plan": "none"}, _at(4), None)
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def _view(store: Store, engagement: EngagementRecord, bank: Bank) -> TeamView:
+    """The dashboard's team view (as threadline.teamdata builds it, without Streamlit's cache)."""
+    submitted = [r for r in store.respondents(engagement.id) if r.status == "submitted"]
+    answers = store.respondent_answers([engagement.id])
+    ids = [r.assessment_id for r in submitted]
+    rows = [(aid, qid, value) for aid in ids for qid, value in answers.get(aid, {}).items()]
+    return team_view(bank, encode_rows(bank, rows, ids), [r.department or "" for r in submitted], DEPARTMENTS)
+
+
+def _engagement_count(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.scalar(sa.select(sa.func.count()).select_from(store_module.engagements)))
+
+
+# File names
+
+
+@pytest.mark.parametrize(
+    ("client", "round_", "expected"),
+    [
+        ("Acme Ltd", 1, "acme-ltd-round-1"),
+        ("Café Ünïcode & Co.", 2, "cafe-unicode-co-round-2"),
+        ("../../etc/passwd", 1, "etc-passwd-round-1"),
+        ("東京", 3, "engagement-round-3"),
+        ("", 1, "engagement-round-1"),
+    ],
+)
+def test_file_slug_is_a_safe_ascii_stem(client: str, round_: int, expected: str) -> None:
+    assert exports.file_slug(client, round_) == expected
+
+
+# Responses CSV
+
+
+def test_responses_csv_has_one_row_per_respondent_and_question(store: Store, bank: Bank) -> None:
+    record, _, _ = _engagement(store)
+    _three_respondents(store, record.id)
+    rows = _rows(exports.responses_csv(store, record, bank))
+    one = ["1", "Leadership", NAME, "submitted", "2026-03-02T10:00:00+00:00"]
+    two = ["2", "Marketing", "", "submitted", "2026-03-03T10:00:00+00:00"]
+    three = ["3", "Marketing", "'" + HYPERLINK, "in_progress", ""]
+    plan = ["strategy", "Strategy", "plan", "Is there a plan?", "choice"]
+    review = ["strategy", "Strategy", "review", "How often is it reviewed?", "choice"]
+    notes = ["strategy", "Strategy", "notes", "Notes", "text"]
+    channels = ["care", "Customer care", "channels", "Which teams answer?", "multi"]
+    speed = ["care", "Customer care", "speed", "How fast?", "choice"]
+    na = ["na", "Not applicable / don't know", "", ""]
+    nothing = ["", "", "", ""]
+    assert rows == [
+        list(exports.RESPONSE_COLUMNS),
+        [*one, *plan, "full", "A full plan", "", "5"],
+        [*one, *review, *na],
+        [*one, *notes, "", "", "Très bien", ""],
+        [*one, *channels, "marketing;service", "Marketing;Service", "", "4"],
+        [*one, *speed, "4", "Seconds", "", "4"],
+        [*two, *plan, "some", "Some plan", "", "3"],
+        [*two, *review, "yearly", "Yearly", "", "2.5"],
+        [*two, *notes, "", "", "'" + HYPERLINK, ""],
+        [*two, *channels, "sales", "Sales", "", "2"],
+        [*two, *speed, *na],
+        [*three, *plan, "none", "No plan", "", "1"],
+        [*three, *review, *nothing],
+        [*three, *notes, *nothing],
+        [*three, *channels, *nothing],
+        [*three, *speed, *nothing],
+    ]
+    assert exports.RESPONSE_COLUMNS == (
+        "respondent",
+        "department",
+        "name",
+        "status",
+        "submitted_at",
+        "dimension_id",
+        "dimension",
+        "question_id",
+        "question",
+        "type",
+        "option_id",
+        "option_text",
+        "text",
+        "score",
+    )
+
+
+def test_responses_csv_numbers_respondents_from_one_not_by_database_id(store: Store, bank: Bank) -> None:
+    first, _, _ = _engagement(store)
+    _three_respondents(store, first.id)
+    second, _, _ = _engagement(store)
+    store.add_respondent(second.id, "HR", "Sam")
+    rows = _rows(exports.responses_csv(store, second, bank))
+    assert {row[0] for row in rows[1:]} == {"1"}
+    assert {row[2] for row in rows[1:]} == {"Sam"}
+    assert len(rows) == 1 + len(bank.questions)
+
+
+def test_responses_csv_is_utf8_with_bom_and_crlf_and_reads_back_in_pandas(store: Store, bank: Bank) -> None:
+    record, _, _ = _engagement(store)
+    _three_respondents(store, record.id)
+    data = exports.responses_csv(store, record, bank)
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert not text.startswith("\ufeff")
+    assert text.count("\r\n") == 16 and "\n" not in text.replace("\r\n", "")
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(frame.columns) == list(exports.RESPONSE_COLUMNS)
+    assert NAME in set(frame["name"])
+    assert "Très bien" in set(frame["text"])
+    assert set(frame["department"]) == {"Leadership", "Marketing"}
+
+
+def test_responses_csv_neutralises_formulas(store: Store, bank: Bank) -> None:
+    record, _, _ = _engagement(store)
+    for n, start in enumerate(["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"], start=1):
+        store.import_respondent(record.id, "HR", f"{start} name", "in_progress", {"notes": start}, _at(n), None)
+    rows = _rows(exports.responses_csv(store, record, bank))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [cell for cell in cells if cell.startswith(exports.FORMULA_STARTS)]
+    notes = [row for row in rows[1:] if row[7] == "notes"]
+    assert [row[12] for row in notes] == ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\t=1", "'\r=1"]
+    assert notes[0][2] == "'=1+1 name"
+
+
+def test_csv_cell_guards_only_formula_starts() -> None:
+    assert exports.csv_cell("=A1") == "'=A1"
+    assert exports.csv_cell("a=b") == "a=b"
+    assert exports.csv_cell(None) == ""
+    assert exports.csv_cell(3) == "3"
+    assert exports.csv_cell("") == ""
+
+
+# Scores CSV
+
+
+def test_scores_csv_leaves_out_small_departments(store: Store, bank: Bank) -> None:
+    record, _, _ = _engagement(store)
+    people = [
+        ("Leadership", "full", ["service"]),
+        ("Leadership", "full", ["service"]),
+        ("Leadership", "some", ["marketing", "service", "sales"]),
+        ("Marketing", "none", []),
+        ("Marketing", "none", ["marketing"]),
+        ("HR", "some", ["sales"]),
+    ]
+    for n, (department, plan, channels) in enumerate(people, start=1):
+        given = {"plan": plan, "channels": channels}
+        store.import_respondent(record.id, department, None, "submitted", given, _at(n), _at(n, 12))
+    data = exports.scores_csv(bank, _view(store, record, bank))
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert _rows(data) == [
+        list(exports.SCORE_COLUMNS),
+        ["Everyone", "6", "strategy", "Strategy", "3", "1", "5", "1.633", "0.1835", "Coordinating"],
+        ["Everyone", "6", "care", "Customer care", "2.6667", "1", "5", "1.2472", "0.3764", "Broadcasting"],
+        ["Leadership", "3", "strategy", "Strategy", "4.3333", "", "", "", "", "Integrating"],
+        ["Leadership", "3", "care", "Customer care", "3.6667", "", "", "", "", "Coordinating"],
+    ]
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert "Marketing" not in set(frame["department"]) and "HR" not in set(frame["department"])
+
+
+def test_scores_csv_guards_department_names(store: Store, bank: Bank) -> None:
+    record, _, _ = _engagement(store, departments=["=evil()"])
+    for n in range(1, 4):
+        store.import_respondent(record.id, "=evil()", None, "submitted", {"plan": "some"}, _at(n), _at(n, 12))
+    rows = _rows(exports.scores_csv(bank, _view(store, record, bank)))
+    assert {row[0] for row in rows[1:]} == {"Everyone", "'=evil()"}
+
+
+# JSON export and import
+
+
+def _full_engagement(store: Store) -> tuple[EngagementRecord, str, str]:
+    """An engagement with every kind of answer, an in-progress respondent, consensus and settings."""
+    record, invite, dashboard = _engagement(store, closes_on=date(2026, 4, 30))
+    _three_respondents(store, record.id)
+    live, _ = store.add_respondent(record.id, "HR", "  Sam  ", today=date(2026, 4, 1))
+    store.save_answer(live, "channels", [])
+    store.submit(live)
+    consensus, _ = store.consensus_assessment(record.id, dashboard)
+    store.save_answer(consensus, "plan", "some")
+    store.save_answer(consensus, "review", None)
+    store.save_answer(consensus, "channels", ["service", "sales"])
+    store.save_reason(consensus, "plan", "Only marketing has one — « à revoir »")
+    store.save_reason(consensus, "channels", HYPERLINK)
+    store.set_share_team(record.id, True)
+    store.set_engagement_status(record.id, "closed")
+    return store.engagement(record.id), invite, dashboard
+
+
+def _without_export_time(document: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in document.items() if key != "exported_at"}
+
+
+def test_engagement_document_holds_everything_but_tokens_and_ids(store: Store) -> None:
+    record, invite, dashboard = _full_engagement(store)
+    document = exports.engagement_document(store, record.id, dashboard)
+    assert document["format"] == "threadline-engagement" and document["format_version"] == 1
+    assert datetime.fromisoformat(document["exported_at"]).tzinfo is not None
+    assert document["engagement"] == {
+        "client": "Café Ünïcode Ltd",
+        "consultant": "Jo Consultant",
+        "logo_text": "Jo & Partners",
+        "departments": DEPARTMENTS,
+        "closes_on": "2026-04-30",
+        "status": "closed",
+        "share_team": True,
+        "round": 1,
+    }
+    assert document["bank"] == {
+        "id": "small",
+        "version": "1",
+        "content_hash": store_module.content_hash(BANK_TEXT),
+        "content": BANK_TEXT,
+    }
+    first, second, third, fourth = document["respondents"]
+    assert first == {
+        "department": "Leadership",
+        "respondent": NAME,
+        "status": "submitted",
+        "created_at": "2026-03-01T10:00:00+00:00",
+        "submitted_at": "2026-03-02T10:00:00+00:00",
+        "answers": {
+            "channels": ["marketing", "service"],
+            "notes": "Très bien",
+            "plan": "full",
+            "review": None,
+            "speed": "4",
+        },
+    }
+    assert (second["respondent"], third["status"], third["submitted_at"]) == (None, "in_progress", None)
+    assert (fourth["respondent"], fourth["answers"]) == ("Sam", {"channels": []})
+    assert document["consensus"] == {
+        "answers": {"channels": ["service", "sales"], "plan": "some", "review": None},
+        "reasons": {"channels": HYPERLINK, "plan": "Only marketing has one — « à revoir »"},
+    }
+    text = exports.engagement_json_bytes(store, record.id, dashboard).decode("utf-8")
+    assert json.loads(text)["engagement"] == document["engagement"]
+    assert invite not in text and dashboard not in text
+    assert '"id": ' + str(record.id) not in text and "assessment_id" not in text and "series_id" not in text
+
+
+def test_engagement_document_needs_the_dashboard_token(store: Store) -> None:
+    record, invite, _ = _engagement(store)
+    with pytest.raises(PermissionError):
+        exports.engagement_document(store, record.id, invite)
+
+
+def test_engagement_document_without_a_workshop_has_no_consensus(store: Store) -> None:
+    record, _, dashboard = _engagement(store)
+    document = exports.engagement_document(store, record.id, dashboard)
+    assert (document["respondents"], document["consensus"]) == ([], None)
+
+
+def test_json_round_trip_gives_the_same_document(store: Store, tmp_path: Path) -> None:
+    record, invite, dashboard = _full_engagement(store)
+    exported = exports.engagement_json_bytes(store, record.id, dashboard)
+    fresh = Store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    fresh.migrate()
+    try:
+        for target in (fresh, store):
+            imported, new_invite, new_dashboard = exports.import_engagement(target, exports.load_document(exported))
+            again = exports.engagement_document(target, imported.id, new_dashboard)
+            assert _without_export_time(again) == _without_export_time(json.loads(exported))
+            assert (imported.series_id, imported.round) == (imported.id, 1)
+            assert {new_invite, new_dashboard}.isdisjoint({invite, dashboard})
+            assert new_invite != new_dashboard
+            assert target.find_engagement_link(new_invite) == store_module.EngagementLink("invite", imported.id, False)
+            assert target.find_engagement_link(new_dashboard) == store_module.EngagementLink(
+                "dashboard", imported.id, False
+            )
+        assert fresh.find_engagement_link(invite) is None and fresh.find_engagement_link(dashboard) is None
+        assert store.find_engagement_link(invite) == store_module.EngagementLink("invite", record.id, False)
+    finally:
+        fresh.dispose()
+
+
+def test_imported_respondents_have_no_links_and_count_on_the_dashboard(store: Store, bank: Bank) -> None:
+    record, _, dashboard = _full_engagement(store)
+    document = exports.engagement_document(store, record.id, dashboard)
+    imported, _, _ = exports.import_engagement(store, document)
+    respondents = store.respondents(imported.id)
+    assert [r.status for r in respondents] == ["submitted", "submitted", "in_progress", "submitted"]
+    assert _view(store, imported, bank).dimensions.count.tolist() == [2, 3]
+    assert exports.responses_csv(store, imported, bank) == exports.responses_csv(store, record, bank)
+
+
+def _valid_document(store: Store) -> dict[str, Any]:
+    record, _, dashboard = _full_engagement(store)
+    return exports.engagement_document(store, record.id, dashboard)
+
+
+def _broken(document: dict[str, Any], change: Any) -> dict[str, Any]:
+    broken = copy.deepcopy(document)
+    change(broken)
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(format="something-else"), "not a Threadline engagement export: 'format'"),
+        (lambda d: d.pop("format"), "not a Threadline engagement export: 'format' is None"),
+        (lambda d: d.update(format_version=2), "unsupported format_version 2"),
+        (
+            lambda d: d["bank"].update(content=d["bank"]["content"] + "\n# changed\n"),
+            "does not match bank.content_hash",
+        ),
+        (lambda d: d["bank"].update(content_hash="0" * 64), "does not match bank.content_hash"),
+        (lambda d: d["respondents"][1]["answers"].update(budget="high"), "respondents[1].answers: unknown question"),
+        (
+            lambda d: d["respondents"][0]["answers"].update(plan="most"),
+            "respondents[0].answers: question 'plan' has no",
+        ),
+        (lambda d: d["respondents"][0]["answers"].update(plan=None), "does not allow 'Not applicable'"),
+        (lambda d: d["consensus"]["answers"].update(nope="x"), "consensus.answers: unknown question 'nope'"),
+        (lambda d: d["consensus"]["reasons"].update(nope="x"), "consensus.reasons: unknown question 'nope'"),
+        (lambda d: d["engagement"].pop("client"), "engagement lacks 'client'"),
+        (lambda d: d["engagement"].update(share_team="yes"), "engagement.share_team must be true or false"),
+        (lambda d: d["engagement"].update(closes_on="soon"), "engagement.closes_on must be an ISO 8601 date"),
+        (lambda d: d["engagement"].update(departments=[]), "engagement.departments must be a non-empty list"),
+        (lambda d: d["engagement"].update(departments=["HR", "HR"]), "engagement: departments are listed once"),
+        (lambda d: d.update(extra=1), "the document has unknown keys: 'extra'"),
+        (lambda d: d.update(respondents={}), "respondents must be a list"),
+        (lambda d: d["respondents"][0].update(status="done"), "respondents[0].status must be"),
+        (lambda d: d["respondents"][0].update(submitted_at=None), "respondents[0] is submitted but has no"),
+        (lambda d: d["respondents"][2].update(created_at="2026-03-01T10:00:00"), "must have a time zone"),
+        (lambda d: d["respondents"][2].update(created_at=12), "created_at must be an ISO 8601 timestamp"),
+        (lambda d: d["respondents"][2].update(department="d" * 201), "department is longer than 200"),
+        (lambda d: d["bank"].update(version="2"), "bank.id and bank.version say"),
+    ],
+)
+def test_import_rejects_a_wrong_document_with_a_clear_message(store: Store, change: Any, message: str) -> None:
+    document = _valid_document(store)
+    before = _engagement_count(store)
+    with pytest.raises(EngagementImportError) as raised:
+        exports.import_engagement(store, _broken(document, change))
+    assert message in str(raised.value)
+    assert _engagement_count(store) == before
+
+
+def test_import_rejects_an_invalid_bank(store: Store) -> None:
+    document = _valid_document(store)
+    content = document["bank"]["content"].replace("id: plan", "id: review")
+    document["bank"].update(content=content, content_hash=store_module.content_hash(content))
+    with pytest.raises(EngagementImportError, match=r"bank\.content is not a valid bank: bank\.content:"):
+        exports.import_engagement(store, document)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"not json at all", "the file is not JSON (line 1, column 1"),
+        (b'{"format": ', "the file is not JSON"),
+        (b"\xff\xfe\x00", "the file is not UTF-8 text"),
+        (b"[1, 2]", "holds JSON but not an object"),
+    ],
+)
+def test_load_document_rejects_what_is_not_an_export(data: bytes, message: str) -> None:
+    with pytest.raises(EngagementImportError) as raised:
+        exports.load_document(data)
+    assert message in str(raised.value)
+
+
+def test_load_document_caps_the_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert exports.MAX_DOCUMENT_BYTES == 50 * 1024 * 1024
+    monkeypatch.setattr(exports, "MAX_DOCUMENT_BYTES", 10)
+    with pytest.raises(EngagementImportError, match="an engagement export is at most"):
+        exports.load_document(b'{"format": "threadline-engagement"}')
+
+
+def test_load_document_accepts_a_byte_order_mark() -> None:
+    assert exports.load_document(b'\xef\xbb\xbf{"a": "\xc3\xa9"}') == {"a": "é"}

@@ -1,0 +1,70 @@
+"""The engagement a consultant or a respondent reaches through an invite or dashboard link."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Literal
+
+import streamlit as st
+
+from threadline import links, resources
+from threadline.session import base_url
+from threadline.store import EngagementRecord
+
+CONSULTANT_OK = "consultant_ok"
+
+
+@dataclass(frozen=True)
+class OpenEngagement:
+    """An engagement opened by `token`, as its dashboard (consultant) or its invite (respondent)."""
+
+    token: str
+    kind: Literal["invite", "dashboard"]
+    record: EngagementRecord
+
+
+@dataclass(frozen=True)
+class EngagementProblem:
+    """Why an engagement link opens nothing."""
+
+    reason: Literal["missing", "unknown", "replaced"]
+
+
+def open_engagement(kind: Literal["invite", "dashboard"]) -> OpenEngagement | EngagementProblem:
+    """The engagement named by the URL's `invite` or `dashboard` parameter."""
+    param = links.INVITE_PARAM if kind == "invite" else links.DASHBOARD_PARAM
+    token = st.query_params.get(param)
+    if not token:
+        return EngagementProblem("missing")
+    store = resources.store()
+    found = store.find_engagement_link(token)
+    if found is None or found.kind != kind:
+        return EngagementProblem("unknown")
+    if found.revoked:
+        return EngagementProblem("replaced")
+    return OpenEngagement(token, kind, store.engagement(found.engagement_id))
+
+
+def password_required() -> bool:
+    """True when a consultant password is set and this session has not given it yet."""
+    return bool(resources.settings().consultant_password) and not st.session_state.get(CONSULTANT_OK)
+
+
+def check_password(given: str) -> bool:
+    """Compare in constant time; remember success for this browser session."""
+    expected = resources.settings().consultant_password or ""
+    ok = hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+    if ok:
+        st.session_state[CONSULTANT_OK] = True
+    return ok
+
+
+def invite_link(token: str) -> str:
+    """The respondents' link."""
+    return links.engagement_url(base_url(), links.INVITE_PARAM, token)
+
+
+def dashboard_link(token: str) -> str:
+    """The consultant's private dashboard link."""
+    return links.engagement_url(base_url(), links.DASHBOARD_PARAM, token)

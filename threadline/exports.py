@@ -1,0 +1,575 @@
+"""Exports of an engagement: two CSV files for Excel, and a JSON document that imports again.
+
+CSV files. ``responses_csv`` has one row per respondent and question; ``scores_csv`` the
+aggregated scores per dimension, for everyone and for each department the client may see
+(departments under ``MIN_GROUP`` respondents are left out: the file goes to the client). Both
+are UTF-8 with a byte-order mark (``utf-8-sig``), so that Excel opens accents correctly, with
+the csv module's defaults (comma, double quotes, CRLF line endings). Numbers are written
+with at most four decimals and a dot as decimal separator.
+
+Formula injection. Respondents' names, free-text answers, department and client names are
+typed by people outside the consultant's control and end up in a spreadsheet, where a cell
+starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return, which some programs
+skip before one of those) is run as a formula, e.g. ``=HYPERLINK("http://evil", "click")``.
+Every such cell is written with a single quote in front (``'=HYPERLINK(...)``), which Excel
+and LibreOffice show as text. No number in these files starts with one of those characters
+(scores lie in [1, L]), so only text is ever changed.
+
+JSON. ``engagement_document`` is the whole engagement (its settings, the bank's text, every
+respondent with their answers, the workshop consensus) without any token or database id;
+``import_engagement`` checks such a document completely before it writes anything and
+creates a new engagement from it (new links, its own series, so round 1), keeping the
+respondents' timestamps. Anything wrong raises ``EngagementImportError`` naming it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar, cast
+
+import numpy as np
+
+from scoring.answers import NA, Answer, check_answer
+from scoring.bank import Bank, Question
+from scoring.engine import level_of, question_score
+from scoring.team import NA_COLUMN, TeamView
+from scoring.validate import BankError, parse_bank
+from threadline.store import (
+    MAX_ID_LENGTH,
+    AnswerValue,
+    EngagementRecord,
+    Respondent,
+    Store,
+    content_hash,
+)
+
+FORMAT = "threadline-engagement"
+FORMAT_VERSION = 1
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+NA_LABEL = "Not applicable / don't know"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MULTI_SEPARATOR = ";"
+
+RESPONSE_COLUMNS = (
+    "respondent",
+    "department",
+    "name",
+    "status",
+    "submitted_at",
+    "dimension_id",
+    "dimension",
+    "question_id",
+    "question",
+    "type",
+    "option_id",
+    "option_text",
+    "text",
+    "score",
+)
+SCORE_COLUMNS = (
+    "department",
+    "respondents",
+    "dimension_id",
+    "dimension",
+    "mean",
+    "min",
+    "max",
+    "sd",
+    "alignment",
+    "level_name",
+)
+EVERYONE = "Everyone"
+TEAM_ONLY = ("", "", "", "")
+"""min, max, sd and alignment: team figures, left empty on department rows."""
+
+_DOCUMENT_KEYS = ("format", "format_version", "exported_at", "engagement", "bank", "respondents", "consensus")
+_ENGAGEMENT_KEYS = ("client", "consultant", "logo_text", "departments", "closes_on", "status", "share_team", "round")
+_BANK_KEYS = ("id", "version", "content_hash", "content")
+_RESPONDENT_KEYS = ("department", "respondent", "status", "created_at", "submitted_at", "answers")
+_CONSENSUS_KEYS = ("answers", "reasons")
+
+
+T = TypeVar("T")
+
+
+class EngagementImportError(ValueError):
+    """An engagement document that cannot be imported; the message says what is wrong and where."""
+
+
+# --------------------------------------------------------------------------- file names
+
+
+def file_slug(client: str, round: int) -> str:
+    """A safe file name stem for an engagement's exports, e.g. ``acme-ltd-round-1``.
+
+    ASCII letters, digits and hyphens only (accents are dropped, ``Café`` gives ``cafe``);
+    ``engagement`` stands in for a client name with nothing left.
+    """
+    ascii_text = unicodedata.normalize("NFKD", client).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    return f"{words or 'engagement'}-round-{int(round)}"
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def csv_cell(value: object) -> str:
+    """One CSV cell: None is empty, text that a spreadsheet would run as a formula gets a quote."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A CSV file as UTF-8 with a byte-order mark, CRLF line endings, every cell guarded."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def number(value: float | None) -> str:
+    """A figure for a CSV cell: at most four decimals, empty for None or NaN."""
+    if value is None or np.isnan(value):
+        return ""
+    return f"{round(float(value), 4):g}"
+
+
+def responses_csv(store: Store, engagement: EngagementRecord, bank: Bank) -> bytes:
+    """Every respondent (started or submitted) and every question of the bank, one row each.
+
+    Respondents are numbered 1..N in the order they joined; see ``RESPONSE_COLUMNS``.
+    """
+    respondents = store.respondents(engagement.id)
+    answers = store.respondent_answers([engagement.id], submitted_only=False)
+    rows = (
+        _response_row(bank, number_, respondent, question, answers.get(respondent.assessment_id, {}))
+        for number_, respondent in enumerate(respondents, start=1)
+        for question in bank.questions.values()
+    )
+    return csv_bytes(RESPONSE_COLUMNS, rows)
+
+
+def _response_row(
+    bank: Bank, position: int, respondent: Respondent, question: Question, given: Mapping[str, AnswerValue]
+) -> list[object]:
+    """One respondent's row for one question."""
+    dimension = bank.dimension_of[question.id]
+    submitted = respondent.submitted_at.isoformat() if respondent.submitted_at else None
+    person = [position, respondent.department, respondent.respondent, respondent.status, submitted]
+    asked = [dimension.id, dimension.title, question.id, question.text, question.type]
+    return [*person, *asked, *_answer_cells(bank, question, given)]
+
+
+def _answer_cells(bank: Bank, question: Question, given: Mapping[str, AnswerValue]) -> list[str]:
+    """option_id, option_text, text and score of one stored answer (all empty when unanswered)."""
+    if question.id not in given:
+        return ["", "", "", ""]
+    value = given[question.id]
+    if value is NA:
+        return [NA_COLUMN, NA_LABEL, "", ""]
+    if question.type == "text":
+        return ["", "", value if isinstance(value, str) else json.dumps(value), ""]
+    try:
+        answer = check_answer(bank, question.id, value)
+    except ValueError:  # not an option of this bank: shown as stored, without a score
+        raw = MULTI_SEPARATOR.join(map(str, value)) if isinstance(value, list) else str(value)
+        return [raw, "", "", ""]
+    chosen = (answer,) if isinstance(answer, str) else answer
+    labels = {option.id: option.label for option in question.options or ()}
+    return [
+        MULTI_SEPARATOR.join(chosen),
+        MULTI_SEPARATOR.join(labels[option_id] for option_id in chosen),
+        "",
+        number(question_score(bank, question, answer)),
+    ]
+
+
+def scores_csv(bank: Bank, view: TeamView) -> bytes:
+    """The mean score per dimension for everyone, then each department the client may see.
+
+    Departments come from ``view.client_safe()``, so a group under ``MIN_GROUP`` respondents
+    never appears. min, max, sd and alignment are team figures: empty on department rows.
+    """
+    safe = view.client_safe()
+    return csv_bytes(SCORE_COLUMNS, [*_team_rows(bank, safe), *_department_rows(bank, safe)])
+
+
+def _team_rows(bank: Bank, view: TeamView) -> list[list[object]]:
+    """The 'Everyone' row of each dimension."""
+    stats = view.dimensions
+    everyone = int(view.departments.count.sum()) + view.departments.withheld
+    return [
+        [
+            EVERYONE,
+            everyone,
+            dimension.id,
+            dimension.title,
+            number(stats.mean[d]),
+            *map(number, (stats.minimum[d], stats.maximum[d], stats.sd[d], stats.alignment[d])),
+            _level_name(bank, stats.mean[d]),
+        ]
+        for d, dimension in enumerate(bank.dimensions)
+    ]
+
+
+def _department_rows(bank: Bank, view: TeamView) -> list[list[object]]:
+    """Each shown department's row of each dimension."""
+    departments = view.departments
+    means = departments.dimension_means
+    return [
+        [
+            name,
+            int(departments.count[k]),
+            dimension.id,
+            dimension.title,
+            number(means[k, d]),
+            *TEAM_ONLY,
+            _level_name(bank, means[k, d]),
+        ]
+        for k, name in enumerate(departments.names)
+        for d, dimension in enumerate(bank.dimensions)
+    ]
+
+
+def _level_name(bank: Bank, mean: float) -> str:
+    """The name of the level of a mean score; empty when there is none."""
+    level = None if np.isnan(mean) else level_of(bank, float(mean))
+    return "" if level is None else bank.levels[level - 1].name
+
+
+# --------------------------------------------------------------------------- JSON export
+
+
+def engagement_json_bytes(store: Store, engagement_id: int, dashboard_token: str) -> bytes:
+    """``engagement_document`` as indented UTF-8 JSON."""
+    document = engagement_document(store, engagement_id, dashboard_token)
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def engagement_document(store: Store, engagement_id: int, dashboard_token: str) -> dict[str, Any]:
+    """The whole engagement as one JSON-ready document (no tokens, no database ids).
+
+    The dashboard token must be the engagement's current one (PermissionError otherwise): it
+    opens the workshop consensus, which this creates (empty) if the workshop never started.
+    """
+    record = store.engagement(engagement_id)
+    content = store.bank_content(record.bank_hash)
+    if content is None:
+        raise LookupError(f"the bank of engagement {engagement_id} is not stored")
+    bank = parse_bank(content)
+    answers = store.respondent_answers([engagement_id], submitted_only=False)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "engagement": _engagement_part(record),
+        "bank": {"id": bank.id, "version": bank.version, "content_hash": record.bank_hash, "content": content},
+        "respondents": [
+            _respondent_part(respondent, answers.get(respondent.assessment_id, {}))
+            for respondent in store.respondents(engagement_id)
+        ],
+        "consensus": _consensus_part(store, engagement_id, dashboard_token),
+    }
+
+
+def _engagement_part(record: EngagementRecord) -> dict[str, Any]:
+    """The engagement's settings."""
+    return {
+        "client": record.client,
+        "consultant": record.consultant,
+        "logo_text": record.logo_text,
+        "departments": list(record.departments),
+        "closes_on": record.closes_on.isoformat() if record.closes_on else None,
+        "status": record.status,
+        "share_team": record.share_team,
+        "round": record.round,
+    }
+
+
+def _respondent_part(respondent: Respondent, given: Mapping[str, AnswerValue]) -> dict[str, Any]:
+    """One respondent: department, name (None: anonymous), status, timestamps, answers."""
+    return {
+        "department": respondent.department,
+        "respondent": respondent.respondent,
+        "status": respondent.status,
+        "created_at": respondent.created_at.isoformat(),
+        "submitted_at": respondent.submitted_at.isoformat() if respondent.submitted_at else None,
+        "answers": {question_id: given[question_id] for question_id in sorted(given)},
+    }
+
+
+def _consensus_part(store: Store, engagement_id: int, dashboard_token: str) -> dict[str, Any] | None:
+    """The agreed answers and reasons; None when the workshop recorded nothing."""
+    assessment_id, _ = store.consensus_assessment(engagement_id, dashboard_token)
+    given = store.assessment(assessment_id).answers
+    reasons = store.reasons(assessment_id)
+    if not given and not reasons:
+        return None
+    return {
+        "answers": {question_id: given[question_id] for question_id in sorted(given)},
+        "reasons": {question_id: reasons[question_id] for question_id in sorted(reasons)},
+    }
+
+
+# --------------------------------------------------------------------------- JSON import
+
+
+def load_document(data: bytes) -> dict[str, Any]:
+    """Read an uploaded engagement file: at most ``MAX_DOCUMENT_BYTES`` of JSON holding an object."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise EngagementImportError(
+            f"the file is {len(data) / 2**20:.1f} MiB; an engagement export is at most "
+            f"{MAX_DOCUMENT_BYTES // 2**20} MiB"
+        )
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise EngagementImportError("the file is not UTF-8 text, so not a Threadline engagement export") from None
+    except json.JSONDecodeError as error:
+        raise EngagementImportError(
+            f"the file is not JSON (line {error.lineno}, column {error.colno}: {error.msg}), "
+            "so not a Threadline engagement export"
+        ) from None
+    if not isinstance(document, dict):
+        raise EngagementImportError("the file holds JSON but not an object, so not a Threadline engagement export")
+    return document
+
+
+def import_engagement(store: Store, document: Mapping[str, Any]) -> tuple[EngagementRecord, str, str]:
+    """Create a new engagement from an exported document; return it, its invite and dashboard tokens.
+
+    The whole document is checked first (nothing is written if any part is wrong); then the
+    bank is stored, the engagement created (new links, its own series), its status and team
+    sharing set, every respondent imported with their timestamps, and the consensus answers
+    and reasons recorded.
+    """
+    checked = _checked_document(document)
+    bank_part = checked["bank"]
+    bank_hash = store.put_bank(bank_part["content"], bank_part["id"], bank_part["version"])
+    settings = checked["engagement"]
+    try:
+        record, invite, dashboard = store.create_engagement(
+            bank_hash,
+            settings["client"],
+            settings["consultant"],
+            settings["logo_text"],
+            settings["departments"],
+            settings["closes_on"],
+        )
+    except (TypeError, ValueError) as error:
+        raise EngagementImportError(f"engagement: {error}") from None
+    for respondent in checked["respondents"]:
+        store.import_respondent(record.id, **respondent)
+    _import_consensus(store, record.id, dashboard, checked["consensus"])
+    if settings["share_team"]:
+        store.set_share_team(record.id, True)
+    if settings["status"] != "open":
+        store.set_engagement_status(record.id, settings["status"])
+    return store.engagement(record.id), invite, dashboard
+
+
+def _import_consensus(store: Store, engagement_id: int, dashboard: str, consensus: dict[str, Any] | None) -> None:
+    """Record the consensus answers and reasons (nothing when the document has none)."""
+    if consensus is None:
+        return
+    assessment_id, _ = store.consensus_assessment(engagement_id, dashboard)
+    for question_id, value in consensus["answers"].items():
+        store.save_answer(assessment_id, question_id, value)
+    for question_id, reason in consensus["reasons"].items():
+        store.save_reason(assessment_id, question_id, reason)
+
+
+def _checked_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """Every part of a document, checked and converted to what the store takes."""
+    if not isinstance(document, Mapping):
+        raise EngagementImportError("an engagement document is a JSON object")
+    if document.get("format") != FORMAT:
+        raise EngagementImportError(
+            f"not a Threadline engagement export: 'format' is {document.get('format')!r}, not {FORMAT!r}"
+        )
+    if document.get("format_version") != FORMAT_VERSION:
+        raise EngagementImportError(
+            f"unsupported format_version {document.get('format_version')!r}: this Threadline reads "
+            f"version {FORMAT_VERSION}"
+        )
+    _object(document, _DOCUMENT_KEYS, "the document")
+    _expect(document["exported_at"], str, "exported_at", "a text")
+    bank = _checked_bank(document["bank"])
+    return {
+        "engagement": _checked_engagement(document["engagement"]),
+        "bank": {"id": bank.id, "version": bank.version, "content": document["bank"]["content"]},
+        "respondents": _checked_respondents(document["respondents"], bank),
+        "consensus": _checked_consensus(document["consensus"], bank),
+    }
+
+
+def _object(part: object, keys: Sequence[str], where: str) -> Mapping[str, Any]:
+    """``part``, which must be an object with exactly ``keys``."""
+    if not isinstance(part, Mapping):
+        raise EngagementImportError(f"{where} must be a JSON object, not {_kind(part)}")
+    missing = [key for key in keys if key not in part]
+    if missing:
+        raise EngagementImportError(f"{where} lacks {', '.join(repr(key) for key in missing)}")
+    unknown = [str(key) for key in part if key not in keys]
+    if unknown:
+        raise EngagementImportError(f"{where} has unknown keys: {', '.join(repr(key) for key in unknown)}")
+    return part
+
+
+def _expect(value: object, kind: type | tuple[type, ...], where: str, described: str) -> None:
+    """Raise unless ``value`` is an instance of ``kind`` (booleans are never numbers)."""
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _types(kind)):
+        raise EngagementImportError(f"{where} must be {described}, not {_kind(value)}")
+
+
+def _of_type(value: object, kind: type[T], where: str, described: str) -> T:
+    """``value``, which must be an instance of ``kind``."""
+    _expect(value, kind, where, described)
+    return cast(T, value)
+
+
+def _types(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _checked_engagement(part: object) -> dict[str, Any]:
+    """The engagement's settings, with closes_on as a date."""
+    part = _object(part, _ENGAGEMENT_KEYS, "engagement")
+    for key in ("client", "consultant", "logo_text"):
+        _expect(part[key], str, f"engagement.{key}", "a text")
+    departments = part["departments"]
+    _expect(departments, list, "engagement.departments", "a list of texts")
+    if not departments or not all(isinstance(name, str) for name in departments):
+        raise EngagementImportError("engagement.departments must be a non-empty list of texts")
+    if part["status"] not in ("open", "closed"):
+        raise EngagementImportError(f"engagement.status must be 'open' or 'closed', not {_kind(part['status'])}")
+    _expect(part["share_team"], bool, "engagement.share_team", "true or false")
+    _expect(part["round"], int, "engagement.round", "a whole number")
+    closes_on = part["closes_on"]
+    return {**part, "closes_on": None if closes_on is None else _date(closes_on, "engagement.closes_on")}
+
+
+def _checked_bank(part: object) -> Bank:
+    """The bank, parsed, whose text matches its content_hash, id and version."""
+    part = _object(part, _BANK_KEYS, "bank")
+    for key in _BANK_KEYS:
+        _expect(part[key], str, f"bank.{key}", "a text")
+    if content_hash(part["content"]) != part["content_hash"]:
+        raise EngagementImportError(
+            "bank.content does not match bank.content_hash: the bank was changed after the export"
+        )
+    try:
+        bank = parse_bank(part["content"], "bank.content")
+    except BankError as error:
+        raise EngagementImportError("bank.content is not a valid bank: " + "; ".join(error.lines())) from None
+    if (bank.id, bank.version) != (part["id"], part["version"]):
+        raise EngagementImportError(
+            f"bank.id and bank.version say {part['id']!r} {part['version']!r}, "
+            f"but the bank's text is {bank.id!r} {bank.version!r}"
+        )
+    return bank
+
+
+def _checked_respondents(part: object, bank: Bank) -> list[dict[str, Any]]:
+    """Each respondent as the keyword arguments of ``Store.import_respondent``."""
+    items = _of_type(part, list, "respondents", "a list")
+    return [_checked_respondent(item, bank, f"respondents[{n}]") for n, item in enumerate(items)]
+
+
+def _checked_respondent(part: object, bank: Bank, where: str) -> dict[str, Any]:
+    """One respondent, checked against the bank."""
+    part = _object(part, _RESPONDENT_KEYS, where)
+    for key in ("department", "respondent"):
+        _expect(part[key], (str, type(None)), f"{where}.{key}", "a text or null")
+        if isinstance(part[key], str) and len(part[key]) > MAX_ID_LENGTH:
+            raise EngagementImportError(f"{where}.{key} is longer than {MAX_ID_LENGTH} characters")
+    if part["status"] not in ("in_progress", "submitted"):
+        raise EngagementImportError(f"{where}.status must be 'in_progress' or 'submitted', not {_kind(part['status'])}")
+    submitted_at = part["submitted_at"]
+    if part["status"] == "submitted" and submitted_at is None:
+        raise EngagementImportError(f"{where} is submitted but has no submitted_at")
+    return {
+        "department": part["department"],
+        "respondent": part["respondent"],
+        "status": part["status"],
+        "answers": _checked_answers(part["answers"], bank, f"{where}.answers"),
+        "created_at": _timestamp(part["created_at"], f"{where}.created_at"),
+        "submitted_at": None if submitted_at is None else _timestamp(submitted_at, f"{where}.submitted_at"),
+    }
+
+
+def _checked_consensus(part: object, bank: Bank) -> dict[str, Any] | None:
+    """The consensus answers and reasons, or None."""
+    if part is None:
+        return None
+    part = _object(part, _CONSENSUS_KEYS, "consensus")
+    reasons = part["reasons"]
+    _expect(reasons, dict, "consensus.reasons", "an object of question id to text")
+    for question_id, reason in reasons.items():
+        if question_id not in bank.questions:
+            raise EngagementImportError(f"consensus.reasons: unknown question {question_id!r}")
+        _expect(reason, str, f"consensus.reasons.{question_id}", "a text")
+    return {"answers": _checked_answers(part["answers"], bank, "consensus.answers"), "reasons": dict(reasons)}
+
+
+def _checked_answers(part: object, bank: Bank, where: str) -> dict[str, AnswerValue]:
+    """Answers checked with ``scoring.answers.check_answer``, in the form the store keeps."""
+    given = _of_type(part, dict, where, "an object of question id to answer")
+    checked: dict[str, AnswerValue] = {}
+    for question_id, value in given.items():
+        try:
+            checked[question_id] = _stored_value(check_answer(bank, question_id, value))
+        except ValueError as error:
+            raise EngagementImportError(f"{where}: {error}") from None
+    return checked
+
+
+def _stored_value(answer: Answer) -> AnswerValue:
+    """A checked answer as the store keeps it (a multi question's options as a list)."""
+    return list(answer) if isinstance(answer, tuple) else answer
+
+
+def _timestamp(value: object, where: str) -> datetime:
+    """An ISO 8601 timestamp with a time zone."""
+    parsed = _parsed(value, datetime.fromisoformat, where, "an ISO 8601 timestamp")
+    if parsed.tzinfo is None:
+        raise EngagementImportError(f"{where} must have a time zone (e.g. +00:00), not {value!r}")
+    return parsed
+
+
+def _date(value: object, where: str) -> date:
+    """An ISO 8601 date (YYYY-MM-DD)."""
+    return _parsed(value, date.fromisoformat, where, "an ISO 8601 date (YYYY-MM-DD)")
+
+
+def _parsed(value: object, parse: Callable[[str], Any], where: str, described: str) -> Any:
+    """``parse(value)`` for a text value, or EngagementImportError naming ``where``."""
+    _expect(value, str, where, described)
+    try:
+        return parse(str(value))
+    except ValueError:
+        raise EngagementImportError(f"{where} must be {described}, not {value!r}") from None
+
+
+def _kind(value: object) -> str:
+    """A short description of a JSON value for an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return repr(value[:80])
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return repr(value)
