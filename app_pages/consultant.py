@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from threadline import engagement_session as engagements
-from threadline import resources, ui
+from threadline import exports, resources, ui
 from threadline.context import MAX_TEXT, ROLES
 
 st.title("Run an assessment with a client team")
@@ -76,3 +76,16 @@ if submitted:
         )
         st.session_state["created_engagement"] = (invite, dashboard)
         st.rerun()
+
+st.divider()
+with st.expander("Import an engagement exported from another Threadline"):
+    upload = st.file_uploader("Engagement file (.threadline.json)", type=["json"], max_upload_size=50)
+    if upload is not None and st.button("Import it"):
+        try:
+            document = exports.load_document(upload.getvalue())
+            _, invite, dashboard = exports.import_engagement(resources.store(), document)
+        except exports.EngagementImportError as error:
+            st.error(f"This file can't be imported: {error}")
+        else:
+            st.session_state["created_engagement"] = (invite, dashboard)
+            st.rerun()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from bench import app, core
+from bench import app, core, team
 
 
 def main() -> int:
     """Run every benchmark group and print one line per figure."""
-    rows = core.run()
+    rows = core.run() + team.run()
     if "--core" not in sys.argv:
         rows += app.run()
     width = max(len(name) for name, *_ in rows)

@@ -41,6 +41,8 @@ class TableScores:
     dimension_levels: np.ndarray
     overall_scores: np.ndarray
     overall_levels: np.ndarray
+    question_scores: np.ndarray | None = None
+    """(N, Q) score of each scored question, NaN where unanswered or N/A."""
 
 
 def scored_questions(bank: Bank) -> list[Question]:
@@ -75,7 +77,7 @@ def encode(bank: Bank, answer_sets: Iterable[Mapping[str, Answer]]) -> AnswerTab
 def score_table(bank: Bank, table: AnswerTable) -> TableScores:
     """Score every row of `table` by the engine's rules."""
     questions = scored_questions(bank)
-    question_scores = _question_scores(bank, questions, table)
+    question_scores = question_scores_of(bank, questions, table)
     answered = ~np.isnan(question_scores)
     weights = _question_weights(bank, questions)
     dimension_scores = _weighted_means(question_scores, answered, weights)
@@ -88,7 +90,7 @@ def score_table(bank: Bank, table: AnswerTable) -> TableScores:
         counted = assessed & (dimension_weights[:, 0] > 0)
         weakest = np.where(counted, dimension_levels, bank.level_count).min(axis=1, initial=bank.level_count)
         overall_levels = np.where(overall_levels > 0, np.minimum(overall_levels, weakest + 1), 0)
-    return TableScores(dimension_scores, dimension_levels, overall, overall_levels)
+    return TableScores(dimension_scores, dimension_levels, overall, overall_levels, question_scores)
 
 
 def levels_of(bank: Bank, scores: np.ndarray) -> np.ndarray:
@@ -98,7 +100,7 @@ def levels_of(bank: Bank, scores: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(scores), 0, np.maximum(reached, 1))
 
 
-def _question_scores(bank: Bank, questions: list[Question], table: AnswerTable) -> np.ndarray:
+def question_scores_of(bank: Bank, questions: list[Question], table: AnswerTable) -> np.ndarray:
     scores = np.full(table.codes.shape, np.nan)
     lookup = np.full((len(questions), max((len(q.options) for q in questions), default=1)), np.nan)
     for column, question in enumerate(questions):

@@ -33,7 +33,6 @@ from scoring.batch import (
     UNANSWERED,
     AnswerTable,
     _multi_offsets,
-    _question_scores,
     levels_of,
     score_table,
     scored_questions,
@@ -439,7 +438,7 @@ def team_view(
     names, groups = _department_groups(departments, department_order or ())
     scores = score_table(bank, table)
     questions = scored_questions(bank)
-    question_scores = _question_scores(bank, questions, table)
+    question_scores = scores.question_scores
     by_dimension, by_question = groups.stats(scores.dimension_scores), groups.stats(question_scores)
     dimension_stats = _dimension_stats(bank, by_dimension.pooled(), scores.dimension_scores)
     overall_mean, overall_level, limited_by = _overall(bank, dimension_stats.mean)
