@@ -11,11 +11,7 @@ from threadline.session import today
 
 opened = engagements.open_engagement("dashboard")
 if isinstance(opened, engagements.EngagementProblem):
-    if opened.reason == "replaced":
-        st.title("This dashboard link was replaced")
-        st.write("A newer dashboard link exists for this engagement. Use that one.")
-        st.stop()
-    ui.link_problem_page("missing" if opened.reason == "missing" else "unknown")
+    ui.engagement_problem_page(opened.reason, "dashboard")
 
 store = resources.store()
 engagement = opened.record

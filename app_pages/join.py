@@ -9,11 +9,7 @@ from threadline.store import EngagementClosedError
 
 opened = engagements.open_engagement("invite")
 if isinstance(opened, engagements.EngagementProblem):
-    if opened.reason == "replaced":
-        st.title("This invite link was replaced")
-        st.write("The consultant has issued a new invite link. Please ask them for it.")
-        st.stop()
-    ui.link_problem_page("missing" if opened.reason == "missing" else "unknown")
+    ui.engagement_problem_page(opened.reason, "invite")
 
 engagement = opened.record
 bank = resources.stored_bank(engagement.bank_hash)

@@ -9,7 +9,7 @@ NA_CHOICE = "__na__"
 
 opened = engagements.open_engagement("dashboard")
 if isinstance(opened, engagements.EngagementProblem):
-    ui.link_problem_page("missing" if opened.reason == "missing" else "unknown")
+    ui.engagement_problem_page(opened.reason, "dashboard")
 
 store = resources.store()
 engagement = opened.record

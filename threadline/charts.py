@@ -41,24 +41,7 @@ def radar(bank: Bank, result: Result) -> go.Figure:
                 "Target", [d.target for d in result.dimensions], titles, TARGET_COLOUR, dash="dash", hover=None
             )
         )
-    levels = range(1, bank.level_count + 1)
-    figure.update_layout(
-        polar=dict(
-            bgcolor="white",
-            radialaxis=dict(
-                range=[0, bank.level_count],
-                tickvals=list(levels),
-                ticktext=[html.escape(f"{k} {bank.levels[k - 1].name}", quote=False) for k in levels],
-                gridcolor=GRID,
-                linecolor=GRID,
-                angle=90 - 180 / len(titles),
-                tickangle=90 - 180 / len(titles),
-                tickfont=dict(size=11),
-            ),
-            angularaxis=dict(gridcolor=GRID, linecolor=GRID, direction="clockwise", rotation=90),
-        ),
-        **_layout(),
-    )
+    figure.update_layout(polar=_polar(bank, len(titles)), **_layout())
     return figure
 
 

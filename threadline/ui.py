@@ -54,3 +54,22 @@ def link_problem_page(reason: str) -> None:
     if st.button("Start a new assessment", type="primary"):
         go("start")
     st.stop()
+
+
+ENGAGEMENT_REPLACED = {
+    "invite": ("This invite link was replaced", "The consultant has issued a new invite link. Please ask them for it."),
+    "dashboard": (
+        "This dashboard link was replaced",
+        "A newer dashboard link exists for this engagement. Use that one.",
+    ),
+}
+
+
+def engagement_problem_page(reason: str, kind: str) -> None:
+    """A friendly page for an invite or dashboard link that opens nothing."""
+    if reason == "replaced":
+        title, text = ENGAGEMENT_REPLACED[kind]
+        st.title(title)
+        st.write(text)
+        st.stop()
+    link_problem_page("missing" if reason == "missing" else "unknown")
