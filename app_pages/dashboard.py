@@ -21,9 +21,14 @@ view = teamdata.team_view_of(engagement, bank, respondents)
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 
 
+CLIENT_SEES = set(view.client_safe().departments.names) if view is not None else set()
+
+
 def department_label(name: str, count: int) -> str:
-    small = f", fewer than {MIN_GROUP}: hidden from the client" if count < MIN_GROUP else ""
-    return f"{name} (n={count}{small})"
+    if name in CLIENT_SEES:
+        return f"{name} (n={count})"
+    why = f"fewer than {MIN_GROUP}" if count < MIN_GROUP else f"would reveal a group under {MIN_GROUP}"
+    return f"{name} (n={count}, {why}: hidden from the client)"
 
 
 def show_header() -> None:
@@ -65,18 +70,21 @@ def show_team() -> None:
     if note:
         st.info(note, icon="🔗")
     titles = [d.title for d in bank.dimensions]
-    names = view.departments.names
     counts = view.departments.count
+    # only departments someone answered from: an offered department with no response has nothing to show
+    answered = [k for k in range(len(counts)) if counts[k] > 0]
+    names = tuple(view.departments.names[k] for k in answered)
     series = {"Team mean": teamdata.values(view.dimensions.mean)}
-    for k, name in enumerate(names):
-        series[department_label(name, int(counts[k]))] = teamdata.values(view.departments.dimension_means[k])
+    for k in answered:
+        label = department_label(view.departments.names[k], int(counts[k]))
+        series[label] = teamdata.values(view.departments.dimension_means[k])
     band = (teamdata.values(view.dimensions.minimum), teamdata.values(view.dimensions.maximum))
     st.caption(
         "Click a name in the legend to hide or show its line. The shaded band runs from the lowest to the "
         "highest score any respondent gave."
     )
     st.plotly_chart(charts.team_radar(bank, titles, series, band), config=CHART_CONFIG, key="team-radar")
-    if any(counts < MIN_GROUP):
+    if any(counts[k] < MIN_GROUP for k in answered):
         st.warning(
             f"Departments with fewer than {MIN_GROUP} submitted responses are shown here only; "
             "the client's team results and reports leave them out."

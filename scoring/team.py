@@ -242,7 +242,7 @@ class TeamView:
         the smallest shown departments are removed too until they number MIN_GROUP or more.
         Per-respondent scores are dropped (zero rows): they are not a team figure.
         """
-        keep = _shown_departments(self.departments.count)
+        keep = shown_departments(self.departments.count)
         respondents = self.respondents
         no_one = np.zeros(0, dtype=int)
         return replace(
@@ -665,7 +665,7 @@ def _choice_counts(codes: np.ndarray, groups: np.ndarray, group_count: int, widt
 # --------------------------------------------------------------------------- helpers
 
 
-def _shown_departments(count: np.ndarray) -> np.ndarray:
+def shown_departments(count: np.ndarray) -> np.ndarray:
     """Indices of the departments a client may see (see `TeamView.client_safe`), in order."""
     shown = count >= MIN_GROUP
     withheld = int(count[~shown].sum())

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,6 +52,8 @@ pytestmark = pytest.mark.browser
 
 ROLES = ("Leadership", "Marketing", "Customer service", "PR / communications", "Sales / e-commerce", "HR", "Other")
 UNKNOWN_LINK = "This link doesn't open anything"
+NO_SAVE_PICKER = "delete window.showSaveFilePicker"
+"""Without the File System Access API, a dataframe's "Download as CSV" becomes a plain download."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,9 @@ RESPONDENTS = (
     Respondent("Marketing", "", 1),
     Respondent("Customer service", "", 3),
 )
+
+
+DEPARTMENTS = {r.department for r in RESPONDENTS}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -209,6 +215,14 @@ def open_tab(page: Any, name: str) -> Any:
     return panel
 
 
+def dataframe_csv(page: Any, frame: Any) -> list[str]:
+    """The lines of a dataframe as its own toolbar exports them (the grid itself is a canvas)."""
+    frame.hover()
+    with page.expect_download() as download:
+        frame.get_by_role("button", name="Download as CSV").click()
+    return Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+
+
 def metric(page: Any, label: str) -> Any:
     return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
 
@@ -216,6 +230,21 @@ def metric(page: Any, label: str) -> Any:
 def plotted(chart: Any) -> Any:
     """The drawn marks of a Plotly chart (bars, or the radar's lines)."""
     return chart.locator(".barlayer .point path, .scatterlayer .trace path.js-line")
+
+
+def assert_legend_clear_of(chart: Any, parts: str) -> None:
+    """The chart's legend covers none of these parts (a CSS selector), as a legend of several rows can."""
+    legend = chart.locator(".legend").bounding_box()
+    boxes = [box for box in (part.bounding_box() for part in chart.locator(parts).all()) if box]
+    assert legend and boxes, f"no legend or no {parts!r} in the chart"
+    for box in boxes:
+        apart = (
+            legend["x"] + legend["width"] <= box["x"]
+            or box["x"] + box["width"] <= legend["x"]
+            or legend["y"] + legend["height"] <= box["y"]
+            or box["y"] + box["height"] <= legend["y"]
+        )
+        assert apart, f"the legend {legend} covers {parts!r} at {box}"
 
 
 # --------------------------------------------------------------------------- tests
@@ -245,6 +274,7 @@ def test_engagement_from_invites_to_dashboard_and_workshop(
     assert top.type == "choice", "the respondents differ on choice questions only"
 
     context, page = fresh_page(browser)
+    context.add_init_script(NO_SAVE_PICKER)
     try:
         # Responses: 3 started, 3 submitted, from 2 departments, both in the table.
         page.goto(engagement.dashboard)
@@ -254,14 +284,18 @@ def test_engagement_from_invites_to_dashboard_and_workshop(
         expect(metric(page, "Submitted")).to_have_text("3")
         expect(metric(page, "Departments")).to_have_text("2")
         responses = open_tab(page, "Responses")
-        table = responses.get_by_test_id("stDataFrame")
-        expect(table).to_be_visible()
-        for department, count in (("Marketing", "2"), ("Customer service", "1")):
-            row = table.get_by_role("row").filter(has=page.get_by_role("gridcell", name=department, exact=True))
-            expect(row).to_have_count(1)
-            expect(row.get_by_role("gridcell").nth(1)).to_have_text(count)  # started
-            expect(row.get_by_role("gridcell").nth(2)).to_have_text(count)  # submitted
+        table = dataframe_csv(page, responses.get_by_test_id("stDataFrame"))
+        assert table[0] == "Department,Started,Submitted,Shown to the client"
+        rows = {line.split(",")[0]: line for line in table[1:]}
+        assert list(rows) == list(ROLES), table  # every department offered, in the order offered
+        assert rows["Marketing"] == "Marketing,2,2,no (under 3)"
+        assert rows["Customer service"] == "Customer service,1,1,no (under 3)"
+        assert all(line.endswith(",0,0,no (under 3)") for name, line in rows.items() if name not in DEPARTMENTS)
         expect(page.get_by_test_id("stCode").filter(has_text="?invite=")).to_have_text(engagement.invite)
+        days = {r.submitted_at.strftime("%d %b %Y") for r in store.respondents(engagement.id)}
+        over_time = responses.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
+        for day in days:  # whole days on the time axis, not milliseconds around one
+            expect(over_time.locator(".xtick").filter(has_text=day)).to_have_count(1)
         screenshot(page, "dashboard-responses")
 
         # Team picture: the team stage as scoring.team computes it, and the radar with both departments.
@@ -271,19 +305,20 @@ def test_engagement_from_invites_to_dashboard_and_workshop(
         for label in ("Team mean", "Marketing (n=2", "Customer service (n=1"):
             expect(radar.locator(".legend")).to_contain_text(label)
         assert plotted(radar).count() >= 3
+        assert_legend_clear_of(radar, ".angularaxistick text")
         screenshot(page, "dashboard-team")
         screenshot(page, "dashboard-team-phone", PHONE)
 
         # Disagreement: the most disputed questions first, each with its distribution by department.
         panel = open_tab(page, "Disagreement")
         settle(page, panel.get_by_role("heading", name="Questions with the widest disagreement"))
-        first = panel.get_by_test_id("stVerticalBlockBorderWrapper").filter(has_text=f"1. {top.text}")
-        expect(first.first).to_be_visible()
-        bars = first.first.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
+        first = panel.get_by_test_id("stLayoutWrapper").filter(has=page.get_by_text(f"1. {top.text}", exact=True))
+        bars = first.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
         expect(bars).to_be_visible()
-        expect(bars.locator(".barlayer .point path").first).to_be_attached()
-        for row_name in ("Everyone", "Marketing (n=2)", "Customer service (n=1)"):
-            expect(bars).to_contain_text(row_name)
+        assert plotted(bars).count() >= len(RESPONDENTS), "the distribution chart draws no bars"
+        rows = sorted((tick.bounding_box()["y"], tick.text_content()) for tick in bars.locator(".ytick text").all())
+        assert [name for _, name in rows] == ["Everyone", "Marketing (n=2)", "Customer service (n=1)"]  # no n=0 rows
+        assert_legend_clear_of(bars, ".nsewdrag, .xtick text, .g-xtitle text")
         shown = min(8, len(disputed))
         for rank, question_id in enumerate(disputed[:shown], start=1):
             expect(panel.get_by_text(f"{rank}. {bank.questions[question_id].text}", exact=True)).to_be_visible()

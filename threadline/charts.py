@@ -7,6 +7,8 @@ exported image looks like the screen.
 from __future__ import annotations
 
 import html
+import math
+from datetime import timedelta
 
 import plotly.graph_objects as go
 
@@ -18,6 +20,7 @@ GRID = "#d5dedc"
 SCORE_COLOUR = "#0f766e"
 TARGET_COLOUR = "#c2410c"
 MIN_GAP = 0.005  # a gap that rounds to 0.00 is no gap
+DAY_MS = 86_400_000
 FONT = dict(family="Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif", size=14, color=INK)
 
 
@@ -154,8 +157,15 @@ def team_radar(
                 hovertemplate="%{theta}: %{r:.2f}<extra>" + html.escape(name, quote=False) + "</extra>",
             )
         )
-    figure.update_layout(polar=_polar(bank, len(labels)), **_layout())
+    figure.update_layout(polar=_polar(bank, len(labels)), height=520, **_layout())
+    figure.update_layout(legend=_LEGEND_BELOW_LABELS)
     return figure
+
+
+# A legend of several rows anchored by its bottom edge (as in `_layout`) grows up over the plot:
+# over a radar's lowest axis label, over a bar chart's bars. These grow away from the plot instead.
+_LEGEND_BELOW_LABELS = dict(orientation="h", yanchor="top", y=-0.16, xanchor="center", x=0.5)
+_LEGEND_ABOVE = dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0)
 
 
 def _band_edge(name: str, values, labels, fill) -> go.Scatterpolar:
@@ -233,9 +243,10 @@ def distribution_bars(option_labels: list[str], departments: list[str], counts: 
         barmode="stack",
         xaxis=dict(title="Respondents", gridcolor=GRID, dtick=1),
         yaxis=dict(autorange="reversed"),
-        height=max(180, 36 * len(departments) + 140),
+        height=max(180, 36 * len(departments) + 140) + 24 * len(option_labels),
         **_layout(),
     )
+    figure.update_layout(legend=_LEGEND_ABOVE)
     return figure
 
 
@@ -256,8 +267,17 @@ def submissions_over_time(dates: list, counts: list[int]) -> go.Figure:
     figure = go.Figure(
         go.Scatter(x=dates, y=counts, mode="lines+markers", line=dict(color=SCORE_COLOUR, width=2.5), name="Submitted")
     )
+    # Whole days: left to itself, Plotly spreads a single day over milliseconds of axis.
+    span = (dates[-1] - dates[0]).days if dates else 0
     figure.update_layout(
-        xaxis=dict(title=None, gridcolor=GRID),
+        xaxis=dict(
+            title=None,
+            gridcolor=GRID,
+            type="date",
+            tickformat="%d %b %Y",
+            dtick=DAY_MS * max(1, math.ceil((span + 2) / 6)),
+            range=[dates[0] - timedelta(days=1), dates[-1] + timedelta(days=1)] if dates else None,
+        ),
         yaxis=dict(title="Submitted responses", rangemode="tozero", gridcolor=GRID),
         height=260,
         showlegend=False,

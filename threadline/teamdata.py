@@ -17,7 +17,7 @@ import streamlit as st
 from scoring.answers import Responses
 from scoring.bank import Bank
 from scoring.engine import Result, score
-from scoring.team import MIN_GROUP, NA_COLUMN, TeamView, encode_rows, round_change, team_view
+from scoring.team import MIN_GROUP, NA_COLUMN, TeamView, encode_rows, round_change, shown_departments, team_view
 from threadline import links, resources
 from threadline.session import base_url
 from threadline.store import EngagementRecord, Respondent, Store
@@ -90,16 +90,35 @@ def responses_by_department(engagement: EngagementRecord, respondents: list[Resp
     started = Counter(r.department for r in respondents)
     submitted = Counter(r.department for r in respondents if r.status == "submitted")
     names = list(dict.fromkeys([*engagement.departments, *started]))
+    shown = _client_departments(engagement, respondents)
+
+    def client_sees(name: str | None) -> str:
+        if (name or "") in shown:
+            return "yes"
+        if submitted.get(name, 0) < MIN_GROUP:
+            return f"no (under {MIN_GROUP})"
+        return f"no (would reveal a group under {MIN_GROUP})"
+
     return pd.DataFrame(
         {
             "Department": names,
             "Started": [started.get(n, 0) for n in names],
             "Submitted": [submitted.get(n, 0) for n in names],
-            "Shown to the client": [
-                "yes" if submitted.get(n, 0) >= MIN_GROUP else f"no (under {MIN_GROUP})" for n in names
-            ],
+            "Shown to the client": [client_sees(n) for n in names],
         }
     )
+
+
+def _client_departments(engagement: EngagementRecord, respondents: list[Respondent]) -> set[str]:
+    """The departments whose breakdown `TeamView.client_safe` keeps, in the view `team_view_of` builds.
+
+    Not only those with MIN_GROUP submissions: while fewer than MIN_GROUP respondents are withheld,
+    the smallest shown departments are withheld too (see `scoring.team.TeamView.client_safe`).
+    """
+    submitted = [r.department or "" for r in respondents if r.status == "submitted"]
+    order = list(dict.fromkeys([*engagement.departments, *submitted]))
+    counts = Counter(submitted)
+    return {order[k] for k in shown_departments(np.array([counts[n] for n in order], dtype=int))}
 
 
 def submissions_by_day(submitted: list[Respondent]) -> tuple[list[date], list[int]]:
@@ -143,15 +162,18 @@ def question_row(view: TeamView, question_id: str) -> dict[str, str]:
 
 
 def distribution_rows(bank: Bank, view: TeamView, question_id: str) -> tuple[list[str], list[str], list[list[int]]]:
-    """(option labels, row names, counts per row and option) for a stacked bar: everyone, then each department."""
+    """(option labels, row names, counts per row and option) for a stacked bar: everyone, then each department
+    that has responses."""
     question = bank.questions[question_id]
     distribution = view.distributions[question_id]
     labels_by_id = {o.id: o.label for o in question.options} | {NA_COLUMN: NA_LABEL}
     labels = [labels_by_id[c] for c in distribution.columns]
     counts = distribution.counts
-    names = [f"{n} (n={int(view.departments.count[k])})" for k, n in enumerate(view.departments.names)]
+    # departments someone answered from: an offered department with no response would be an empty row
+    present = [d for d in range(len(view.departments.names)) if view.departments.count[d] > 0]
+    names = [f"{view.departments.names[d]} (n={int(view.departments.count[d])})" for d in present]
     keep = [k for k in range(len(labels)) if distribution.team_counts[k] > 0 or distribution.columns[k] != NA_COLUMN]
-    rows = [[int(distribution.team_counts[k]) for k in keep]] + [[int(row[k]) for k in keep] for row in counts]
+    rows = [[int(distribution.team_counts[k]) for k in keep]] + [[int(counts[d][k]) for k in keep] for d in present]
     return [labels[k] for k in keep], ["Everyone", *names], rows
 
 
