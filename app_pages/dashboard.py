@@ -27,8 +27,7 @@ CLIENT_SEES = set(view.client_safe().departments.names) if view is not None else
 def department_label(name: str, count: int) -> str:
     if name in CLIENT_SEES:
         return f"{name} (n={count})"
-    why = f"fewer than {MIN_GROUP}" if count < MIN_GROUP else f"would reveal a group under {MIN_GROUP}"
-    return f"{name} (n={count}, {why}: hidden from the client)"
+    return f"{name} (n={count}, not shown to client)"
 
 
 def show_header() -> None:
@@ -84,10 +83,11 @@ def show_team() -> None:
         "highest score any respondent gave."
     )
     st.plotly_chart(charts.team_radar(bank, titles, series, band), config=CHART_CONFIG, key="team-radar")
-    if any(counts[k] < MIN_GROUP for k in answered):
+    if any(view.departments.names[k] not in CLIENT_SEES for k in answered):
         st.warning(
-            f"Departments with fewer than {MIN_GROUP} submitted responses are shown here only; "
-            "the client's team results and reports leave them out."
+            f"Departments marked 'not shown to client' have fewer than {MIN_GROUP} submitted responses, or "
+            f"showing them would let a group under {MIN_GROUP} be worked out from the team total. They appear "
+            "here only; the client's team results and reports leave them out."
         )
     with st.expander("Team scores as a table"):
         st.dataframe(teamdata.dimension_table(bank, view), hide_index=True, width="stretch")

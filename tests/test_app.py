@@ -513,7 +513,7 @@ def test_results_for_a_preset_set_of_answers(app_env, db):
     assert target_trace["name"] == "Target"
     assert target_trace["r"] == [5, 5, 5, 2, 5, 5, 5, 5, 5]  # default: one stage above each
     axis = radar["layout"]["polar"]["radialaxis"]
-    assert axis["range"] == [0, 5]
+    assert axis["range"] == [0, 5.5]
     assert axis["ticktext"] == ["1 Experimenting", "2 Broadcasting", "3 Coordinating", "4 Integrating", "5 Converged"]
     assert gaps["data"][0]["y"][-3:] == [
         axis_label(title, width=28)

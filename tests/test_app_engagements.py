@@ -37,7 +37,7 @@ import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from scoring.team import MIN_GROUP, encode_rows, team_view
+from scoring.team import encode_rows, team_view
 from tests import test_app
 from tests.test_app import (
     DEFAULT,
@@ -61,7 +61,7 @@ app_env = test_app.app_env  # the fixtures of tests/test_app.py: a fresh databas
 db = test_app.db
 
 CLIENT = "Acme Ltd"
-SMALL_LABEL = f", fewer than {MIN_GROUP}: hidden from the client"
+SMALL_LABEL = ", not shown to client"
 CLOSED_TEXT = "This assessment is closed: it no longer takes new responses. Thank you for your interest."
 TEAM_PLAN = [
     ("Marketing", 4, {"crisis-plan": 5, "triage": 5, "sponsor": 3}),
@@ -640,7 +640,7 @@ def test_the_dashboard_shows_responses_the_team_and_small_groups(app_env, db):
     radar = chart_with(board, "Team mean")
     small = f"Customer service (n=2{SMALL_LABEL})"
     # Marketing has 3, but showing it would reveal Customer service's 2 by subtraction from the team
-    marketing = "Marketing (n=3, would reveal a group under 3: hidden from the client)"
+    marketing = "Marketing (n=3, not shown to client)"
     # the band, the team, and one trace per department with responses
     assert traces(radar) == ["Highest answer", "Lowest answer", "Team mean", marketing, small]
     assert trace(radar, "Team mean")["r"] == closed_spokes(team_mean)
@@ -650,7 +650,8 @@ def test_the_dashboard_shows_responses_the_team_and_small_groups(app_env, db):
     assert trace(radar, "Highest answer")["r"] == closed_spokes([4.0 if k != CARE else 4.2 for k in range(8)])
     assert trace(radar, "Lowest answer")["r"] == closed_spokes([2.0 if k != CARE else 1.8 for k in range(8)])
     assert [w.value for w in board.warning] == [
-        "Departments with fewer than 3 submitted responses are shown here only; "
+        "Departments marked 'not shown to client' have fewer than 3 submitted responses, or showing them "
+        "would let a group under 3 be worked out from the team total. They appear here only; "
         "the client's team results and reports leave them out."
     ]
 

@@ -5,7 +5,8 @@ answer the whole survey through the invite link, each in a fresh browser context
 cookies or session), choosing different options so that the team disagrees; the consultant's
 dashboard, opened in another fresh context, shows the responses, both departments, the team
 stage and the questions with the widest disagreement; the workshop records one agreed answer.
-The two links never stand in for each other, and a closed engagement turns new respondents away.
+The two links never stand in for each other. A closed engagement turns new respondents away
+(also one whose join form was already open), and takes them again once reopened.
 
 Expected figures (the team stage, the most disputed question) are computed with
 `scoring.team` from the answers in the database, the way the unit tests check the aggregation.
@@ -23,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 
 from scoring.answers import Responses
 from scoring.bank import Bank
@@ -44,13 +44,13 @@ from tests.browser_support import (  # noqa: F401  (the *_fixture imports regist
     settle,
     store_fixture,
 )
+from threadline.context import ROLES
 from threadline.store import Store
 from threadline.summary import headline
 from threadline.teamdata import team_headline
 
 pytestmark = pytest.mark.browser
 
-ROLES = ("Leadership", "Marketing", "Customer service", "PR / communications", "Sales / e-commerce", "HR", "Other")
 UNKNOWN_LINK = "This link doesn't open anything"
 NO_SAVE_PICKER = "delete window.showSaveFilePicker"
 """Without the File System Access API, a dataframe's "Download as CSV" becomes a plain download."""
@@ -72,7 +72,9 @@ class Engagement:
 
 
 @dataclass(frozen=True)
-class Respondent:
+class Person:
+    """Someone who answers through the invite link."""
+
     department: str
     name: str
     choice: int  # the option every choice question gets (its position in the list)
@@ -81,16 +83,21 @@ class Respondent:
 # Two Marketing people and one from Customer service, each choosing a different option on every
 # choice question (so every one of them is disputed); the same boxes ticked on multi questions.
 RESPONDENTS = (
-    Respondent("Marketing", "Mina Rossi", 0),
-    Respondent("Marketing", "", 1),
-    Respondent("Customer service", "", 3),
+    Person("Marketing", "Mina Rossi", 0),
+    Person("Marketing", "", 1),
+    Person("Customer service", "", 3),
 )
-
-
 DEPARTMENTS = {r.department for r in RESPONDENTS}
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def expect(target: Any) -> Any:
+    """Playwright's expect, imported when a test runs (so that this module imports without Playwright)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
 
 
 def fresh_page(browser: Any, viewport: dict[str, int] = DESKTOP) -> tuple[Any, Any]:
@@ -133,8 +140,15 @@ def create_engagement(page: Any, server: LiveServer, store: Store, client: str, 
     return engagement
 
 
-def join(page: Any, engagement: Engagement, client: str, respondent: Respondent, shots: bool = False) -> None:
+def join(page: Any, engagement: Engagement, client: str, respondent: Person, shots: bool = False) -> None:
     """Open the invite link, choose a department (and maybe give a name), start the survey."""
+    open_join_form(page, engagement, client, respondent, shots)
+    page.get_by_role("button", name="Start the survey").click()
+    page.wait_for_url(re.compile(r"/survey\?resume="))
+
+
+def open_join_form(page: Any, engagement: Engagement, client: str, respondent: Person, shots: bool = False) -> None:
+    """Open the invite link and fill in the join form, without starting yet."""
     page.goto(engagement.invite)
     start = page.get_by_role("button", name="Start the survey")
     settle(page, page.get_by_role("heading", name=client, exact=True), start)
@@ -148,11 +162,9 @@ def join(page: Any, engagement: Engagement, client: str, respondent: Respondent,
     expect(department).to_have_value(respondent.department)
     if respondent.name:
         page.get_by_label("Your name (optional").fill(respondent.name)
-    start.click()
-    page.wait_for_url(re.compile(r"/survey\?resume="))
 
 
-def answer_whole_survey(page: Any, bank: Bank, store: Store, engagement: Engagement, respondent: Respondent) -> Survey:
+def answer_whole_survey(page: Any, bank: Bank, store: Store, engagement: Engagement, respondent: Person) -> Survey:
     """Answer every scored question page by page through the survey's own widgets, then submit.
 
     Clicks follow one another without waiting for each rerun; the server's "N of M answered"
@@ -292,7 +304,7 @@ def test_engagement_from_invites_to_dashboard_and_workshop(
         assert rows["Customer service"] == "Customer service,1,1,no (under 3)"
         assert all(line.endswith(",0,0,no (under 3)") for name, line in rows.items() if name not in DEPARTMENTS)
         expect(page.get_by_test_id("stCode").filter(has_text="?invite=")).to_have_text(engagement.invite)
-        days = {r.submitted_at.strftime("%d %b %Y") for r in store.respondents(engagement.id)}
+        days = {r.submitted_at.strftime("%d %b") for r in store.respondents(engagement.id)}
         over_time = responses.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
         for day in days:  # whole days on the time axis, not milliseconds around one
             expect(over_time.locator(".xtick").filter(has_text=day)).to_have_count(1)
@@ -334,7 +346,7 @@ def test_engagement_from_invites_to_dashboard_and_workshop(
         settle(page, page.get_by_text(f"0 of {total} questions agreed"), page.get_by_text(top.text, exact=True))
         agreed_answer.get_by_test_id("stRadioOption").nth(1).click()
         expect(agreed_answer.locator("input[type=radio]").nth(1)).to_be_checked()
-        reason = "Marketing and care both see the plan reviewed yearly."
+        reason = "Both departments agreed once they heard each other's examples."
         why = page.get_by_label("Why the group agreed on it (a sentence or two)")
         why.fill(reason)
         why.press("Control+Enter")
@@ -370,32 +382,48 @@ def test_engagement_from_invites_to_dashboard_and_workshop(
         context.close()
 
 
-def test_closed_engagement_turns_new_respondents_away(
-    live_server: LiveServer, browser: Any, bank: Bank, store: Store
-) -> None:
+def test_closed_engagement_turns_new_respondents_away(live_server: LiveServer, browser: Any, store: Store) -> None:
     client = "Closing Time Ltd"
-    context, page = fresh_page(browser)
+    consultant, dashboard = fresh_page(browser)
+    early, early_page = fresh_page(browser)  # has the join form open when the engagement closes
     try:
-        engagement = create_engagement(page, live_server, store, client)
-        page.goto(engagement.dashboard)
-        settle(page, page.get_by_role("heading", name=client, exact=True))
-        settings = open_tab(page, "Export & settings")
-        settings.get_by_role("button", name="Close to new responses").click()
-        settle(page, settings.get_by_role("button", name="Reopen for responses"))
-        expect(page.get_by_text("closed to new responses")).to_be_visible()
-        assert store.engagement(engagement.id).status == "closed"
-    finally:
-        context.close()
+        engagement = create_engagement(dashboard, live_server, store, client)
+        open_join_form(early_page, engagement, client, Person("HR", "", 0))
 
-    context, page = fresh_page(browser)
-    try:
-        page.goto(engagement.invite)
-        settle(
-            page, page.get_by_role("heading", name=client, exact=True), page.get_by_text("This assessment is closed")
-        )
-        assert "/join" in page.url
-        assert page.get_by_role("button", name="Start the survey").count() == 0
-        assert page.get_by_text("Your department").count() == 0
+        dashboard.goto(engagement.dashboard)
+        settle(dashboard, dashboard.get_by_role("heading", name=client, exact=True))
+        settings = open_tab(dashboard, "Export & settings")
+        settings.get_by_role("button", name="Close to new responses").click()
+        settle(dashboard, settings.get_by_role("button", name="Reopen for responses"))
+        expect(dashboard.get_by_text("closed to new responses")).to_be_visible()
+        assert store.engagement(engagement.id).status == "closed"
+
+        late, page = fresh_page(browser)
+        try:
+            page.goto(engagement.invite)
+            closed = page.get_by_text("This assessment is closed")
+            settle(page, page.get_by_role("heading", name=client, exact=True), closed)
+            assert "/join" in page.url
+            assert page.get_by_role("button", name="Start the survey").count() == 0
+            assert page.get_by_text("Your department").count() == 0
+        finally:
+            late.close()
+
+        early_page.get_by_role("button", name="Start the survey").click()  # the form was open before closing
+        settle(early_page, early_page.get_by_text("This assessment is closed"))
+        assert "/survey" not in early_page.url
+        assert early_page.get_by_role("button", name="Start the survey").count() == 0
         assert store.respondents(engagement.id) == []
+
+        settings.get_by_role("button", name="Reopen for responses").click()
+        settle(dashboard, settings.get_by_role("button", name="Close to new responses"))
+        assert store.engagement(engagement.id).status == "open"
+        reopened, page = fresh_page(browser)
+        try:
+            join(page, engagement, client, Person("HR", "", 0))
+            assert [r.department for r in store.respondents(engagement.id)] == ["HR"]
+        finally:
+            reopened.close()
     finally:
-        context.close()
+        early.close()
+        consultant.close()

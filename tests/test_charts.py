@@ -96,7 +96,7 @@ def test_radar_target_trace_leaves_dimensions_without_a_target_empty(four):
 def test_radar_axis_runs_from_zero_to_the_top_level_with_named_ticks(four):
     radial = charts.radar(four, result_of(four, {"alpha": "3"})).layout.polar.radialaxis
 
-    assert list(radial.range) == [0, 5]
+    assert list(radial.range) == [0, 5.5]
     assert list(radial.tickvals) == [1, 2, 3, 4, 5]
     assert list(radial.ticktext) == LEVEL_TICKS
 
@@ -120,7 +120,7 @@ dimensions:
     )
     radial = charts.radar(three_levels, score(three_levels, Responses({"q": "2"}))).layout.polar.radialaxis
 
-    assert list(radial.range) == [0, 3]
+    assert list(radial.range) == [0, 3.5]
     assert list(radial.tickvals) == [1, 2, 3]
     assert list(radial.ticktext) == ["1 Low", "2 Mid", "3 High"]
 

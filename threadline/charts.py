@@ -19,6 +19,7 @@ INK = "#1f2933"
 GRID = "#d5dedc"
 SCORE_COLOUR = "#0f766e"
 TARGET_COLOUR = "#c2410c"
+RING_HEADROOM = 0.5
 MIN_GAP = 0.005  # a gap that rounds to 0.00 is no gap
 DAY_MS = 86_400_000
 FONT = dict(family="Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif", size=14, color=INK)
@@ -78,7 +79,7 @@ def gap_bars(result: Result) -> go.Figure:
     return figure
 
 
-def axis_label(title: str, width: int = 18) -> str:
+def axis_label(title: str, width: int = 16) -> str:
     """A dimension title for a chart axis: escaped (Plotly reads a few HTML tags) and wrapped."""
     lines, line = [], ""
     for word in title.split():
@@ -187,7 +188,8 @@ def _polar(bank: Bank, spokes: int) -> dict:
     return dict(
         bgcolor="white",
         radialaxis=dict(
-            range=[0, bank.level_count],
+            # headroom beyond the top ring keeps its tick label clear of the spoke labels
+            range=[0, bank.level_count + RING_HEADROOM],
             tickvals=list(levels),
             ticktext=[html.escape(f"{k} {bank.levels[k - 1].name}", quote=False) for k in levels],
             gridcolor=GRID,
@@ -196,7 +198,7 @@ def _polar(bank: Bank, spokes: int) -> dict:
             tickangle=90 - 180 / max(spokes, 1),
             tickfont=dict(size=11),
         ),
-        angularaxis=dict(gridcolor=GRID, linecolor=GRID, direction="clockwise", rotation=90),
+        angularaxis=dict(gridcolor=GRID, linecolor=GRID, direction="clockwise", rotation=90, tickfont=dict(size=12)),
     )
 
 
@@ -274,8 +276,8 @@ def submissions_over_time(dates: list, counts: list[int]) -> go.Figure:
             title=None,
             gridcolor=GRID,
             type="date",
-            tickformat="%d %b %Y",
-            dtick=DAY_MS * max(1, math.ceil((span + 2) / 6)),
+            tickformat="%d %b",
+            dtick=DAY_MS * max(1, math.ceil((span + 2) / 5)),  # at most six labels, so a phone has room
             range=[dates[0] - timedelta(days=1), dates[-1] + timedelta(days=1)] if dates else None,
         ),
         yaxis=dict(title="Submitted responses", rangemode="tozero", gridcolor=GRID),
