@@ -243,13 +243,19 @@ def distribution_bars(option_labels: list[str], departments: list[str], counts: 
         )
     figure.update_layout(
         barmode="stack",
-        xaxis=dict(title="Respondents", gridcolor=GRID, dtick=1),
+        # whole-number ticks for small teams; Plotly's own spacing beyond (one tick per respondent
+        # would draw thousands of labels for a large engagement)
+        xaxis=dict(title="Respondents", gridcolor=GRID, dtick=1 if _largest_row(counts) <= 10 else None),
         yaxis=dict(autorange="reversed"),
         height=max(180, 36 * len(departments) + 140) + 24 * len(option_labels),
         **_layout(),
     )
     figure.update_layout(legend=_LEGEND_ABOVE)
     return figure
+
+
+def _largest_row(counts: list[list[int]]) -> int:
+    return max((sum(row) for row in counts), default=0)
 
 
 def _short(label: str, width: int = 40) -> str:
