@@ -45,7 +45,8 @@ def radar(bank: Bank, result: Result) -> go.Figure:
                 "Target", [d.target for d in result.dimensions], titles, TARGET_COLOUR, dash="dash", hover=None
             )
         )
-    figure.update_layout(polar=_polar(bank, len(titles)), **_layout())
+    figure.update_layout(polar=_polar(bank, len(titles)), height=520, **_layout())
+    figure.update_layout(legend=_LEGEND_BELOW_LABELS)
     return figure
 
 
@@ -194,8 +195,9 @@ def _polar(bank: Bank, spokes: int) -> dict:
             ticktext=[html.escape(f"{k} {bank.levels[k - 1].name}", quote=False) for k in levels],
             gridcolor=GRID,
             linecolor=GRID,
-            angle=90 - 180 / max(spokes, 1),
-            tickangle=90 - 180 / max(spokes, 1),
+            # just left of the top spoke: the labels read rightwards, across the top, clear of the spoke labels
+            angle=90 + 180 / max(spokes, 1),
+            tickangle=90 + 180 / max(spokes, 1),
             tickfont=dict(size=11),
         ),
         angularaxis=dict(gridcolor=GRID, linecolor=GRID, direction="clockwise", rotation=90, tickfont=dict(size=12)),
