@@ -47,3 +47,24 @@ def test_batch_and_engine_give_the_same_scores_and_levels(rows, rule):
         if result.score is not None:
             assert math.isclose(table.overall_scores[n], result.score, rel_tol=1e-12)
         assert table.overall_levels[n] == (result.level or 0)
+
+
+def test_encode_reads_answers_as_stored_and_ignores_what_the_bank_no_longer_has():
+    bank = small_bank("mean")
+    stored = [
+        {"plan": "some", "review": None, "channels": ["service", "gone"], "speed": "4", "notes": "text"},
+        {"plan": "removed-option", "channels": "not-a-list", "speed": ["4"]},
+        {},
+    ]
+    table = encode(bank, stored)
+    # columns: plan, review, channels, speed (scored questions in bank order)
+    assert table.codes.tolist() == [[1, -2, 0, 3], [-1, -1, -1, -1], [-1, -1, -1, -1]]
+    assert table.chosen.tolist() == [[False, True, False], [False, False, False], [False, False, False]]
+
+
+def test_encode_of_stored_lists_matches_encode_of_checked_tuples():
+    bank = small_bank("mean")
+    checked = {"plan": "full", "review": NA, "channels": ("marketing", "sales"), "speed": "1"}
+    stored = {**checked, "channels": ["marketing", "sales"]}
+    left, right = encode(bank, [checked]), encode(bank, [stored])
+    assert left.codes.tolist() == right.codes.tolist() and left.chosen.tolist() == right.chosen.tolist()

@@ -16,8 +16,9 @@ import streamlit as st
 
 from scoring.answers import Responses
 from scoring.bank import Bank
+from scoring.batch import encode
 from scoring.engine import Result, score
-from scoring.team import MIN_GROUP, NA_COLUMN, TeamView, encode_rows, round_change, shown_departments, team_view
+from scoring.team import MIN_GROUP, NA_COLUMN, TeamView, round_change, shown_departments, team_view
 from threadline import links, resources
 from threadline.session import base_url
 from threadline.store import EngagementRecord, Respondent, Store
@@ -43,8 +44,7 @@ def _cached_view(engagement_id: int, bank_hash: str, order: tuple[str, ...], sub
     bank = resources.stored_bank(bank_hash)
     answers = resources.store().respondent_answers([engagement_id])
     ids = [assessment_id for assessment_id, _, _ in submitted]
-    rows = [(aid, qid, value) for aid in ids for qid, value in answers.get(aid, {}).items()]
-    table = encode_rows(bank, rows, ids)
+    table = encode(bank, [answers.get(aid, {}) for aid in ids])
     return team_view(bank, table, [department for _, department, _ in submitted], order)
 
 
