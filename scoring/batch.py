@@ -64,7 +64,7 @@ def encode(bank: Bank, answer_sets: Iterable[Mapping[str, Answer]]) -> AnswerTab
     answer_sets = answer_sets if isinstance(answer_sets, list) else list(answer_sets)
     codes = np.full((len(answer_sets), len(questions)), UNANSWERED, dtype=np.int16)
     chosen = np.zeros((len(answer_sets), sum(len(q.options) for q in questions if q.type == "multi")), dtype=bool)
-    offsets = _multi_offsets(questions)
+    offsets = multi_offsets(questions)
     columns = _columns(answer_sets, [question.id for question in questions])
     for column, (question, values) in enumerate(zip(questions, columns, strict=True)):
         if question.type == "choice":
@@ -161,7 +161,7 @@ def question_scores_of(bank: Bank, questions: list[Question], table: AnswerTable
     valid = table.codes >= 0
     choice_scores = lookup[np.arange(len(questions)), np.maximum(table.codes, 0)]
     scores[valid] = choice_scores[valid]
-    offsets = _multi_offsets(questions)
+    offsets = multi_offsets(questions)
     for column, question in enumerate(questions):
         if question.type == "multi":
             points = np.array(list(bank.option_points[question.id].values()))
@@ -187,7 +187,8 @@ def _weighted_means(values: np.ndarray, present: np.ndarray, weights: np.ndarray
         return np.where(weight_sums > 0, totals / weight_sums, np.nan)
 
 
-def _multi_offsets(questions: list[Question]) -> dict[str, int]:
+def multi_offsets(questions: list[Question]) -> dict[str, int]:
+    """Where each multi question's options start in `AnswerTable.chosen` (multi options side by side)."""
     offsets, position = {}, 0
     for question in questions:
         if question.type == "multi":

@@ -105,7 +105,7 @@ def score(bank: Bank, responses: Responses) -> Result:
     dimensions = tuple(_dimension_result(bank, dimension, answers, responses.targets) for dimension in bank.dimensions)
     overall = weighted_mean((d.score, d.weight) for d in dimensions if d.score is not None)
     mean_level = level_of(bank, overall)
-    level, limited_by = _overall_level(bank, mean_level, dimensions)
+    level, limited_by = overall_level_of(bank, mean_level, dimensions)
     missing = tuple(q.id for q in bank.questions.values() if q.is_required and not _is_given(q, answers))
     return Result(
         bank_id=bank.id,
@@ -143,7 +143,8 @@ def _dimension_result(bank: Bank, dimension, answers, targets) -> DimensionResul
     )
 
 
-def _overall_level(bank: Bank, mean_level: int | None, dimensions) -> tuple[int | None, str | None]:
+def overall_level_of(bank: Bank, mean_level: int | None, dimensions) -> tuple[int | None, str | None]:
+    """The overall level under the bank's rule and the dimension that limits it (weakest link), else None."""
     if mean_level is None or bank.overall_level == "mean":
         return mean_level, None
     weakest = min((d for d in dimensions if d.level is not None and d.weight > 0), key=lambda d: d.level)

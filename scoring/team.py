@@ -32,12 +32,12 @@ from scoring.batch import (
     NOT_APPLICABLE,
     UNANSWERED,
     AnswerTable,
-    _multi_offsets,
     levels_of,
+    multi_offsets,
     score_table,
     scored_questions,
 )
-from scoring.engine import _overall_level, level_of, weighted_mean
+from scoring.engine import level_of, overall_level_of, weighted_mean
 
 MIN_GROUP = 3
 """The smallest department whose breakdown may be shown to the client."""
@@ -568,7 +568,7 @@ def _overall(bank: Bank, dimension_means: np.ndarray) -> tuple[float, int, str |
     assessed = [(float(m), d) for m, d in zip(dimension_means, bank.dimensions, strict=True) if not math.isnan(m)]
     overall = weighted_mean((mean, dimension.weight) for mean, dimension in assessed)
     levels = [_DimensionLevel(d.id, d.weight, level_of(bank, mean)) for mean, d in assessed]
-    level, limited_by = _overall_level(bank, level_of(bank, overall), levels)
+    level, limited_by = overall_level_of(bank, level_of(bank, overall), levels)
     return (math.nan if overall is None else overall), (level or 0), limited_by
 
 
@@ -624,7 +624,7 @@ def _department_breakdown(
 def _distributions(
     questions: list[Question], table: AnswerTable, groups: _Groups, breakdown: DepartmentBreakdown
 ) -> dict[str, Distribution]:
-    offsets = _multi_offsets(questions)
+    offsets = multi_offsets(questions)
     ticks = _multi_ticks(questions, table, groups)
     distributions = {}
     for column, question in enumerate(questions):

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +12,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.store_support import all_stored_text, in_parallel
 from threadline.links import derive_share_token, hash_token, new_token
 from threadline.store import MIGRATIONS, LinkLookup, NotFoundError, Store, content_hash
 
@@ -33,24 +31,6 @@ def _bank(store: Store, text: str = BANK_TEXT) -> str:
 
 def _started(store: Store) -> tuple[int, str]:
     return store.create_assessment(_bank(store), {"organisation": "Acme"})
-
-
-def _all_stored_text(engine: sa.Engine) -> str:
-    names = sa.inspect(engine).get_table_names()
-    with engine.connect() as conn:
-        rows = [row for name in names for row in conn.execute(sa.text(f'SELECT * FROM "{name}"'))]
-    return "\n".join(str(value) for row in rows for value in row)
-
-
-def _in_parallel(calls: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], Any]) -> Any:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 # Schema and start-up
@@ -80,7 +60,7 @@ def test_migrate_refuses_a_database_from_a_newer_threadline(store: Store) -> Non
 
 def test_concurrent_start_ups_migrate_once(db_url: str) -> None:
     stores = [Store(db_url) for _ in range(4)]
-    versions = _in_parallel([s.migrate for s in stores])
+    versions = in_parallel([s.migrate for s in stores])
     assert versions == [len(MIGRATIONS)] * 4
     for opened in stores:
         opened.dispose()
@@ -135,7 +115,7 @@ def test_bank_content_is_stored_once(store: Store) -> None:
 
 
 def test_concurrent_put_bank_of_the_same_text_is_safe(store: Store) -> None:
-    hashes = _in_parallel([lambda: _bank(store)] * 8)
+    hashes = in_parallel([lambda: _bank(store)] * 8)
     assert set(hashes) == {content_hash(BANK_TEXT)}
 
 
@@ -340,7 +320,7 @@ def test_app_servers_sharing_a_database_see_each_others_answers(store: Store, db
     other = Store(db_url)
     assessment_id, _ = _started(store)
     servers = [store, other] * 6
-    _in_parallel(
+    in_parallel(
         [
             lambda s=server, i=index: s.save_answer(assessment_id, f"q{i}", f"o{i}")
             for index, server in enumerate(servers)
@@ -451,7 +431,7 @@ def test_enable_share_is_idempotent(store: Store) -> None:
 
 def test_concurrent_enable_share_makes_one_link(store: Store) -> None:
     assessment_id, private = _started(store)
-    tokens = _in_parallel([lambda: store.enable_share(assessment_id, private)] * 6)
+    tokens = in_parallel([lambda: store.enable_share(assessment_id, private)] * 6)
     assert set(tokens) == {derive_share_token(private, 0)}
 
 
@@ -516,7 +496,7 @@ def test_only_token_hashes_are_stored(store: Store) -> None:
     store.revoke_share(assessment_id)
     share = store.enable_share(assessment_id, private)
     store.save_answer(assessment_id, "q1", "o1")
-    stored = _all_stored_text(store.engine)
+    stored = all_stored_text(store.engine)
     for token in (private, old_share, share):
         assert token not in stored
         assert hash_token(token) in stored

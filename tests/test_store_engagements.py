@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from tests.store_support import all_stored_text, in_parallel
 from threadline import store as store_module
 from threadline.links import (
     derive_consensus_token,
@@ -59,24 +57,6 @@ def _answered(store: Store, engagement_id: int, department: str, given: dict[str
     if submit:
         store.submit(assessment_id)
     return assessment_id
-
-
-def _all_stored_text(engine: sa.Engine) -> str:
-    names = sa.inspect(engine).get_table_names()
-    with engine.connect() as conn:
-        rows = [row for name in names for row in conn.execute(sa.text(f'SELECT * FROM "{name}"'))]
-    return "\n".join(str(value) for row in rows for value in row)
-
-
-def _in_parallel(calls: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], Any]) -> Any:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def _schema(engine: sa.Engine) -> dict[str, tuple[list[str], list[str], list[tuple[str, str, str, str | None]]]]:
@@ -130,7 +110,7 @@ def test_creation_gives_two_different_tokens_stored_only_as_hashes(store: Store)
     assert looks_like_token(invite) and looks_like_token(dashboard)
     assert store.find_engagement_link(invite) == EngagementLink("invite", record.id, False)
     assert store.find_engagement_link(dashboard) == EngagementLink("dashboard", record.id, False)
-    stored = _all_stored_text(store.engine)
+    stored = all_stored_text(store.engine)
     for token in (invite, dashboard):
         assert token not in stored
         assert hash_token(token) in stored
@@ -473,7 +453,7 @@ def test_a_new_round_of_an_unknown_series_raises_not_found(store: Store) -> None
 
 def test_concurrent_new_rounds_get_different_numbers(store: Store) -> None:
     first, _, _ = _engagement(store)
-    _in_parallel([lambda: _engagement(store, series_id=first.id)] * 4)
+    in_parallel([lambda: _engagement(store, series_id=first.id)] * 4)
     assert [r.round for r in store.series(first.id)] == [1, 2, 3, 4, 5]
 
 
@@ -493,7 +473,7 @@ def test_the_consensus_assessment_is_created_once(store: Store) -> None:
 
 def test_concurrent_consensus_calls_create_one_assessment(store: Store) -> None:
     record, _, dashboard = _engagement(store)
-    found = _in_parallel([lambda: store.consensus_assessment(record.id, dashboard)] * 6)
+    found = in_parallel([lambda: store.consensus_assessment(record.id, dashboard)] * 6)
     assert len(set(found)) == 1
 
 
