@@ -1,17 +1,28 @@
-"""Results: the overall stage, radar and gap charts, strengths and gaps, next steps, sharing.
+"""Results: the stage and where the average sits, Start here, radar and gaps, the plan, exports, sharing.
 
 The owner (private link) may set targets, edit answers and manage the share link; a
-read-only viewer (share link) sees the same page without those controls.
+read-only viewer (share link) sees the same page without those controls, and the
+evidence notes only when the owner shares them.
 """
 
 import pandas as pd
 import streamlit as st
 
 from scoring.answers import Responses
-from scoring.engine import Result, score
+from scoring.confidence import Confidence, confidences
+from scoring.engine import MIN_GAP, Result, score
+from scoring.plan import Plan, Step, plan
 from scoring.team import MIN_GROUP
-from threadline import charts, resources, session, teamdata, ui
-from threadline.summary import default_targets, headline, strengths_and_gaps, weakest_link_note
+from threadline import charts, resources, result_export, session, teamdata, ui
+from threadline.summary import (
+    average_line,
+    confidence_line,
+    default_targets,
+    evenness,
+    headline,
+    stage_rule,
+    strengths_and_gaps,
+)
 
 opened = session.open_assessment()
 if isinstance(opened, session.LinkProblem):
@@ -40,16 +51,44 @@ def show_header(result: Result) -> None:
     if any(details):
         st.caption(" · ".join(ui.plain(d) for d in details if d))
     st.subheader(headline(bank, result), anchor=False)
+    average = average_line(bank, result)
+    if average:
+        st.markdown(f"**{average}**")
     if result.level is not None and bank.levels[result.level - 1].description:
         st.markdown(bank.levels[result.level - 1].description)
-    note = weakest_link_note(bank, result)
-    if note:
-        st.info(note, icon="🔗")
+    rule = stage_rule(bank, result)
+    if rule:
+        st.info(rule, icon="🔗" if result.limited_by else "ℹ️")
     if not result.complete:
         st.warning(f"{len(result.missing)} required questions are unanswered, so this picture is partial.")
 
 
-def show_radar(result: Result) -> None:
+def step_source(step: Step) -> str:
+    """Which answer a step comes from, in words."""
+    question = bank.questions[step.question_id]
+    label = next(o.label for o in question.options or () if o.id == step.option_id)
+    if step.ticked:
+        return f"You answered *{ui.plain(question.text)}* with: “{ui.plain(label)}”"
+    return f"*{ui.plain(question.text)}*: “{ui.plain(label)}” was not ticked"
+
+
+def show_start_here(the_plan: Plan, result: Result) -> None:
+    st.subheader("Start here", anchor=False)
+    if not the_plan.start_here:
+        st.write("Every assessed dimension has reached its target: keep what works, and raise a target to go on.")
+        return
+    capping = next((d for d in result.dimensions if d.id == result.limited_by), None)
+    if capping is not None:
+        st.caption(f"{ui.plain(capping.title)} holds your overall stage down, so it comes first.")
+    for number, step in enumerate(the_plan.start_here, start=1):
+        with st.container(border=True):
+            dimension = bank.dimension_of[step.question_id]
+            st.markdown(f"**{number}. {ui.plain(dimension.title)}**")
+            st.markdown(step.text)
+            st.caption(step_source(step))
+
+
+def show_radar(result: Result, sure: dict[str, Confidence]) -> None:
     st.subheader("Where you stand", anchor=False)
     assessed = [d for d in result.dimensions if d.score is not None]
     if len(assessed) < 3:
@@ -57,10 +96,10 @@ def show_radar(result: Result) -> None:
     else:
         st.plotly_chart(charts.radar(bank, result), config=CHART_CONFIG, key="radar")
     with st.expander("Scores as a table"):
-        st.dataframe(scores_table(result), hide_index=True, width="stretch")
+        st.dataframe(scores_table(result, sure), hide_index=True, width="stretch")
 
 
-def scores_table(result: Result) -> pd.DataFrame:
+def scores_table(result: Result, sure: dict[str, Confidence]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Dimension": [d.title for d in result.dimensions],
@@ -69,6 +108,7 @@ def scores_table(result: Result) -> pd.DataFrame:
             "Target": [None if d.target is None else bank.levels[d.target - 1].name for d in result.dimensions],
             "Gap": [None if d.gap is None else round(d.gap, 2) for d in result.dimensions],
             "Answered": [f"{d.answered} of {d.questions}" for d in result.dimensions],
+            "How even": [evenness(bank, sure[d.id]) for d in result.dimensions],
         }
     )
 
@@ -77,7 +117,7 @@ def show_targets(result: Result) -> None:
     st.subheader("Gaps to your targets", anchor=False)
     if owner:
         with st.expander("Set your target stage per dimension"):
-            st.caption("By default each target is one stage above where you are now.")
+            st.caption("By default every target is one stage above your overall stage.")
             names = [level.name for level in bank.levels]
             chosen = {}
             for dimension in result.dimensions:
@@ -93,7 +133,7 @@ def show_targets(result: Result) -> None:
             if chosen != {d.id: d.target for d in result.dimensions if d.target is not None}:
                 session.set_targets(assessment, chosen)
                 st.rerun()
-    with_gap = [d for d in result.dimensions if d.gap is not None and d.gap > charts.MIN_GAP]
+    with_gap = [d for d in result.dimensions if d.gap is not None and d.gap > MIN_GAP]
     if with_gap:
         st.plotly_chart(charts.gap_bars(result), config=CHART_CONFIG, key="gaps")
     else:
@@ -113,29 +153,76 @@ def show_words(result: Result) -> None:
             st.markdown(f"- {line}")
 
 
-def show_dimensions(result: Result) -> None:
-    st.subheader("Dimension by dimension", anchor=False)
-    for dimension, outcome in zip(bank.dimensions, result.dimensions, strict=True):
+def show_plan(the_plan: Plan, result: Result, sure: dict[str, Confidence]) -> None:
+    st.subheader("Your plan, dimension by dimension", anchor=False)
+    st.caption("Most pressing first. Every step comes from one of your answers.")
+    outcomes = {d.id: d for d in result.dimensions}
+    parts = {part.dimension_id: part for part in the_plan.dimensions}
+    order = [part.dimension_id for part in the_plan.dimensions] + [d.id for d in bank.dimensions if d.id not in parts]
+    for dimension_id in order:
+        dimension = next(d for d in bank.dimensions if d.id == dimension_id)
+        outcome = outcomes[dimension_id]
         label = outcome.level_name or "not assessed"
         score_text = "" if outcome.score is None else f" · {outcome.score:.2f}"
         with st.expander(f"{dimension.title}: {label}{score_text}"):
-            st.caption(f"{outcome.answered} of {outcome.questions} questions answered")
-            if outcome.level is None:
+            st.caption(confidence_line(bank, sure[dimension_id]))
+            part = parts.get(dimension_id)
+            if part is None or outcome.level is None:
                 st.write("Not assessed: no scored question in it was answered.")
                 continue
-            steps = dimension.recommendations.get(outcome.level, ())
+            for step in part.steps:
+                st.markdown(f"- {step.text}")
+                st.caption(step_source(step))
             if outcome.level >= bank.level_count:
                 st.write("This dimension is at the top stage. Keep it there, and help the others catch up.")
-            elif steps:
+            elif part.recommendations:
                 st.markdown(f"**To move to {ui.plain(bank.levels[outcome.level].name)}:**")
-                for step in steps:
-                    st.markdown(f"- {step}")
-    notes = [q for q in bank.questions.values() if q.type == "text" and isinstance(assessment.answers.get(q.id), str)]
-    if notes:
-        with st.expander("Notes given with the answers"):
-            for question in notes:
-                st.markdown(f"**{question.text}**")
-                st.text(assessment.answers[question.id])
+                for recommendation in part.recommendations:
+                    st.markdown(f"- {recommendation}")
+
+
+def show_answers(notes: dict[str, str]) -> None:
+    """Every answer given, with its evidence note where there is one."""
+    with st.expander("Your answers" + (" and evidence notes" if notes else "")):
+        if not owner:
+            st.caption(
+                "The owner shares their evidence notes on this view."
+                if assessment.shares_notes
+                else "The owner keeps their evidence notes private: they are not shown on this view."
+            )
+        for dimension in bank.dimensions:
+            st.markdown(f"**{ui.plain(dimension.title)}**")
+            for question in dimension.questions:
+                answer = result_export.answer_text(question, assessment.answers)
+                if question.type == "text" and answer:
+                    st.markdown(ui.plain(question.text))
+                    st.text(answer)  # free text: st.text never reads Markdown or HTML
+                else:
+                    st.markdown(f"{ui.plain(question.text)}  \n→ {ui.plain(answer) if answer else '*not answered*'}")
+                if question.id in notes:
+                    st.caption("Evidence: " + ui.plain(notes[question.id]))
+
+
+def show_downloads(result: Result, the_plan: Plan, sure: dict[str, Confidence], notes: dict[str, str]) -> None:
+    st.subheader("Take it with you", anchor=False)
+    stem = "threadline-results"
+    left, right = st.columns(2)
+    left.download_button(
+        "Scores (CSV)",
+        result_export.scores_csv(bank, result, sure),
+        file_name=f"{stem}-scores.csv",
+        mime="text/csv",
+        width="stretch",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Plan and answers (CSV)",
+        result_export.plan_csv(bank, the_plan, assessment.answers, notes),
+        file_name=f"{stem}-plan.csv",
+        mime="text/csv",
+        width="stretch",
+        on_click="ignore",
+    )
 
 
 def show_team_results(result: Result) -> None:
@@ -178,6 +265,14 @@ def show_consensus_reasons() -> None:
 
 def show_owner_actions() -> None:
     st.subheader("Share these results", anchor=False)
+    shared = st.toggle(
+        "Show my evidence notes on the shared view",
+        value=assessment.shares_notes,
+        key=f"share-notes:{assessment.id}",
+        help="Off: people with the read-only link see your answers but not your notes.",
+    )
+    if shared != assessment.shares_notes:
+        session.set_share_notes(assessment, shared)
     link = session.share_link(assessment) if assessment.share_active else None
     if link:
         st.write("Anyone with this link can see these results, but not change them:")
@@ -204,11 +299,17 @@ def show_owner_actions() -> None:
 
 
 result = current_result()
+the_plan = plan(bank, result, assessment.answers)
+sure = confidences(bank, assessment.answers)
+notes = assessment.visible_notes()
 show_header(result)
-show_radar(result)
+show_start_here(the_plan, result)
+show_radar(result, sure)
 show_targets(result)
 show_words(result)
-show_dimensions(result)
+show_plan(the_plan, result, sure)
+show_answers(notes)
+show_downloads(result, the_plan, sure, notes)
 show_team_results(result)
 show_consensus_reasons()
 if owner and assessment.kind != "consensus":

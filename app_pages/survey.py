@@ -10,6 +10,7 @@ from threadline.session import UNANSWERED
 NA_CHOICE = "__na__"
 NONE_OF_THESE = "__none__"
 NA_LABEL = "Not applicable / don't know"
+NOTE_MAX_CHARS = 500
 
 opened = session.open_assessment()
 if isinstance(opened, session.LinkProblem):
@@ -53,6 +54,25 @@ def save_multi(question, changed: str) -> None:
     else:
         value = UNANSWERED
     session.record_answer(assessment, question.id, value)
+
+
+def save_note(question) -> None:
+    session.record_note(assessment, question.id, st.session_state[widget_key(question.id, "note")])
+
+
+def show_note(question) -> None:
+    """The optional evidence note on a scored answer: where an outsider could see it."""
+    key = widget_key(question.id, "note")
+    if key not in st.session_state:
+        st.session_state[key] = assessment.notes.get(question.id, "")
+    st.text_input(
+        "Evidence (optional): where could someone see this?",
+        key=key,
+        on_change=save_note,
+        args=(question,),
+        max_chars=NOTE_MAX_CHARS,
+        placeholder="e.g. 'Social strategy 2026, page 3' or 'weekly service report'",
+    )
 
 
 def restore_widgets(question) -> None:
@@ -190,6 +210,8 @@ for offset, question in enumerate(dimension.questions):
             show_question(first_number + offset, question, flag_missing)
         else:
             question_block(first_number + offset, question, progress, flag_missing)
+            # outside the fragment, for the same reason as text questions
+            show_note(question)
 
 back, forward = st.columns(2)
 back.button("← Back", disabled=page == 0, on_click=session.go_to_page, args=(assessment, page - 1), width="stretch")

@@ -9,7 +9,7 @@ import sys
 from scoring.answers import AnswersError, load_responses
 from scoring.engine import score
 from scoring.source import DocumentError
-from scoring.validate import BankError, load_bank
+from scoring.validate import BankError, bank_warnings, load_bank
 
 DESCRIPTION = """\
 Check Threadline question banks and score answers against them.
@@ -60,6 +60,7 @@ def _validate(args: argparse.Namespace) -> int:
             _print_errors(error.lines())
             continue
         questions = len(bank.questions)
+        _print_errors(f"{path}: warning: {warning}" for warning in bank_warnings(bank))
         print(f"{path}: ok ({bank.id} {bank.version}: {len(bank.dimensions)} dimensions, {questions} questions)")
     return 1 if failed else 0
 

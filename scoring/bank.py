@@ -36,12 +36,34 @@ class Level(_Model):
 
 
 class Option(_Model):
-    """One answer option of a choice or multi question."""
+    """One answer option of a choice or multi question.
+
+    `next_step` is what to do next: for a choice option, when it is the answer given; for a
+    multi option, when it is *not* ticked (the practice it names is missing).
+    """
 
     id: Slug
     label: Text
     score: Number | None = None
     points: Annotated[Number, Field(ge=0)] | None = None
+    next_step: Markdown | None = None
+
+
+class Recommendation(_Model):
+    """A dimension-level step; left out when the answers named in `done_if` show it is done.
+
+    `done_if` maps a question id to option ids: a choice answer among them, or a multi answer
+    ticking all of them, means the step is done. With several questions, all must hold.
+    A bank may write a recommendation as plain markdown text, which is never left out.
+    """
+
+    step: Text
+    done_if: dict[Slug, tuple[Slug, ...]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_is_a_step(cls, data: object) -> object:
+        return {"step": data} if isinstance(data, str) else data
 
 
 class Question(_Model):
@@ -91,7 +113,7 @@ class Dimension(_Model):
     title: Text
     description: Markdown | None = None
     weight: Weight = 1.0
-    recommendations: dict[Annotated[int, Strict()], tuple[Markdown, ...]] = Field(default_factory=dict)
+    recommendations: dict[Annotated[int, Strict()], tuple[Recommendation, ...]] = Field(default_factory=dict)
     questions: tuple[Question, ...] = Field(min_length=1)
 
     @field_validator("recommendations", mode="before")

@@ -13,6 +13,7 @@ from scoring.answers import NA, Answer, Responses
 from scoring.bank import Bank, Question
 
 TOLERANCE = 1e-9
+MIN_GAP = 0.005  # a gap that rounds to 0.00 is no gap
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,13 @@ def level_of(bank: Bank, score: float | None) -> int | None:
         if threshold <= score + TOLERANCE:
             level = k
     return level
+
+
+def stage_band(bank: Bank, level: int) -> tuple[float, float]:
+    """The scores that place on `level`: from its threshold up to the next one (the top level: up to L)."""
+    low = 1.0 if level == 1 else bank.thresholds[level - 1]
+    high = float(bank.level_count) if level == bank.level_count else bank.thresholds[level]
+    return low, high
 
 
 def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:

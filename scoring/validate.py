@@ -13,7 +13,8 @@ from scoring import source
 from scoring.bank import Bank, Dimension, Question
 from scoring.source import Document, DocumentError, Loc, Problem
 
-TEXT_KEYS = frozenset({"id", "version", "title", "description", "name", "text", "help", "label"})
+TEXT_KEYS = frozenset({"id", "version", "title", "description", "name", "text", "help", "label", "next_step", "step"})
+LISTS_OF_TEXT = frozenset({"recommendations", "done_if"})  # their entries are texts or ids, whatever YAML reads
 KEY_K = "key k lists what to do to move from level k to k+1"
 KNOWN_KEYS = [
     "schema",
@@ -38,6 +39,9 @@ KNOWN_KEYS = [
     "label",
     "score",
     "points",
+    "next_step",
+    "step",
+    "done_if",
 ]
 
 
@@ -96,7 +100,7 @@ def _texts_as_written(data: Any, loc: Loc, raw_text: dict[Loc, str]) -> Any:
 
 
 def _is_text_location(loc: Loc) -> bool:
-    return (isinstance(loc[-1], str) and loc[-1] in TEXT_KEYS) or (len(loc) >= 3 and loc[-3] == "recommendations")
+    return (isinstance(loc[-1], str) and loc[-1] in TEXT_KEYS) or (len(loc) >= 3 and loc[-3] in LISTS_OF_TEXT)
 
 
 def _without_knock_on_counts(errors: list[dict]) -> list[dict]:
@@ -185,8 +189,7 @@ def _looks_numeric(text: str) -> bool:
 
 
 def _suggestion(key: str) -> str:
-    close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.7)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _close(key, KNOWN_KEYS)
 
 
 def _rule_breaks(bank: Bank, document: Document) -> Iterator[tuple[Loc, str]]:
@@ -249,10 +252,50 @@ def _first_use(document: Document, loc: Loc) -> str:
 
 def _recommendation_rule_breaks(bank: Bank, dimension: Dimension, loc: Loc) -> Iterator[tuple[Loc, str]]:
     top = bank.level_count
-    for level in dimension.recommendations:
+    for level, steps in dimension.recommendations.items():
         if not 1 <= level < top:
             message = f"recommendations key {level} is not a level below the top one (use 1 to {top - 1}); {KEY_K}"
             yield (*loc, "recommendations", level), message
+        for k, step in enumerate(steps):
+            for question_id, option_ids in step.done_if.items():
+                where = (*loc, "recommendations", level, k, "done_if", question_id)
+                yield from _done_if_rule_breaks(bank, question_id, option_ids, where)
+
+
+def _done_if_rule_breaks(bank: Bank, question_id: str, option_ids, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    question = bank.questions.get(question_id)
+    if question is None:
+        yield (
+            loc,
+            f"done_if names question '{question_id}', which is not in this bank{_close(question_id, bank.questions)}",
+        )
+        return
+    if not question.is_scored:
+        yield loc, f"done_if names question '{question_id}', a text question; name a choice or multi question"
+        return
+    if not option_ids:
+        yield loc, f"done_if for question '{question_id}' lists no options; list the answers that mean the step is done"
+    for k, option_id in enumerate(option_ids):
+        if option_id not in question.option_ids:
+            known = ", ".join(question.option_ids)
+            yield (*loc, k), f"'{option_id}' is not an option of question '{question_id}' (its options: {known})"
+
+
+def _close(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def bank_warnings(bank: Bank) -> list[str]:
+    """Advice on a valid bank: things that are allowed but rarely meant."""
+    defaults = all(level.min_score is None for level in bank.levels[1:])
+    if not defaults:
+        return []
+    return [
+        "every level keeps the default min_score (level k from a score of exactly k), so a stage is reached "
+        "only when every answer is at it; set min_score k - 0.5 on each level above the first to place a score "
+        "on the nearest stage (see questions/README.md, 'How stages are set')"
+    ]
 
 
 def _question_rule_breaks(bank: Bank, question: Question, loc: Loc, document: Document) -> Iterator[tuple[Loc, str]]:

@@ -66,6 +66,67 @@ dimensions:
 )
 
 
+NEAREST_LEVELS = """
+levels:
+  - name: Experimenting
+  - name: Broadcasting
+    min_score: 1.5
+  - name: Coordinating
+    min_score: 2.5
+  - name: Integrating
+    min_score: 3.5
+  - name: Converged
+    min_score: 4.5
+"""
+
+
+def nearest_bank(overall_level: str = "weakest_link"):
+    """The SMALL bank on nearest-anchor thresholds (stage k from k - 0.5), as the shipped banks set them."""
+    return parse_bank(SMALL.replace(FIVE_LEVELS, NEAREST_LEVELS).replace("OVERALL", overall_level))
+
+
 def small_bank(overall_level: str = "mean"):
     """The SMALL bank with the given overall_level rule."""
     return parse_bank(SMALL.replace("OVERALL", overall_level))
+
+
+PLAN_EDITS = (
+    ("{id: none, label: No plan}", "{id: none, label: No plan, next_step: Write a one-page plan.}"),
+    ("{id: some, label: Some plan}", "{id: some, label: Some plan, next_step: Add targets and owners.}"),
+    ("{id: never, label: Never, score: 1}", "{id: never, label: Never, score: 1, next_step: Review it yearly.}"),
+    ("{id: yearly, label: Yearly, score: 2.5}", "{id: yearly, label: Yearly, score: 2.5, next_step: Review monthly.}"),
+    (
+        "{id: marketing, label: Marketing, points: 1}",
+        "{id: marketing, label: Marketing, points: 1, next_step: Add marketing.}",
+    ),
+    ("{id: service, label: Service, points: 2}", "{id: service, label: Service, points: 2, next_step: Add service.}"),
+    ("{id: sales, label: Sales, points: 1}", "{id: sales, label: Sales, points: 1, next_step: Add sales.}"),
+    ("- {label: Days}", "- {label: Days, next_step: Answer within hours.}"),
+    ("- {label: Hours}", "- {label: Hours, next_step: Answer within minutes.}"),
+    (
+        "    title: Strategy\n",
+        "    title: Strategy\n"
+        "    recommendations:\n"
+        "      1:\n"
+        "        - Name an owner for the plan.\n"
+        "        - step: Review the plan every quarter.\n"
+        "          done_if: {review: [monthly]}\n"
+        "      2:\n"
+        "        - step: Bring service and sales in.\n"
+        "          done_if: {channels: [service, sales]}\n",
+    ),
+)
+
+
+def planned_bank(overall_level: str = "weakest_link"):
+    """The SMALL bank on nearest-anchor thresholds, with next steps on its options and done_if recommendations.
+
+    Steps: plan none/some, review never/yearly, each channel (when not ticked), speed Days/Hours.
+    Strategy's level-1 recommendations: a plain one, and one done when review is monthly;
+    level 2: one done when service and sales are both ticked.
+    """
+    text = SMALL.replace(FIVE_LEVELS, NEAREST_LEVELS).replace("OVERALL", overall_level)
+    for old, new in PLAN_EDITS:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return parse_bank(text)

@@ -175,8 +175,8 @@ def all_text(at: AppTest) -> str:
 # The preset answers: every choice question its option scored 4, every multi question all its
 # options (5.0), except Social customer care, answered with its lowest options (1.0).
 # Dimension scores: 4.0, 4.0, 4.2, 1.0, 4.0, 4.2, 4.2, 4.0; with Cross-functional integration and
-# Social customer care weighted 1.5, the average is 32.2 / 9 = 3.58 (Coordinating), and the
-# weakest-link rule holds the organisation one stage above customer care: 2, Broadcasting.
+# Social customer care weighted 1.5, the average is 32.2 / 9 = 3.58 (Integrating: the nearest stage), and
+# the weakest-link rule holds the organisation one stage above customer care: 2, Broadcasting.
 def preset_answers() -> dict:
     answers = {}
     for dimension in DEFAULT.dimensions:
@@ -193,9 +193,10 @@ def preset_answers() -> dict:
 PRESET_SCORES = [4.0, 4.0, 4.2, 1.0, 4.0, 4.2, 4.2, 4.0]
 # (4 + 4 + 1.5 * 4.2 + 1.5 * 1 + 4 + 4.2 + 4.2 + 4) / 9 = 32.2 / 9 = 3.58
 PRESET_NOTE = (
-    "Your average (3.58) says Coordinating; Social customer care at Experimenting holds you at Broadcasting. "
-    "An organisation is only one stage ahead of its weakest area."
+    "Your average (3.58) says Integrating, but Social customer care at Experimenting holds you at Broadcasting: "
+    "an organisation is at most one stage ahead of its weakest dimension."
 )
+PRESET_AVERAGE = "**Average score 3.58 of 5, lower half of Integrating**"
 
 
 def stored_assessment(
@@ -503,6 +504,7 @@ def test_results_for_a_preset_set_of_answers(app_env, db):
     assert [t.value for t in at.title] == ["Acme"]
     assert stage(at) == "Stage 2 of 5: Broadcasting"
     assert [i.value for i in at.info] == [PRESET_NOTE]
+    assert PRESET_AVERAGE in [m.value for m in at.markdown]
     assert not at.warning  # complete: no "partial picture" warning
 
     radar, gaps = charts(at)
@@ -511,16 +513,13 @@ def test_results_for_a_preset_set_of_answers(app_env, db):
     assert score_trace["r"] == [*PRESET_SCORES, 4.0]
     assert score_trace["theta"] == [axis_label(title) for title in [*TITLES, TITLES[0]]]
     assert target_trace["name"] == "Target"
-    assert target_trace["r"] == [5, 5, 5, 2, 5, 5, 5, 5, 5]  # default: one stage above each
+    assert target_trace["r"] == [3] * 9  # default: one stage above the overall stage, for every dimension
     axis = radar["layout"]["polar"]["radialaxis"]
     assert axis["range"] == [0, 5.5]
     assert axis["ticktext"] == ["1 Experimenting", "2 Broadcasting", "3 Coordinating", "4 Integrating", "5 Converged"]
-    assert gaps["data"][0]["y"][-3:] == [
-        axis_label(title, width=28)
-        for title in ("Cross-functional integration", "Measuring outcomes", "Employee enablement and advocacy")
-    ]
-    assert gaps["data"][0]["x"][0] == pytest.approx(1.0)
-    assert gaps["data"][0]["x"][-1] == pytest.approx(0.8)
+    # the weakest dimension has the only gap: the others are past the common target
+    assert list(gaps["data"][0]["y"]) == [axis_label("Social customer care", width=28)]
+    assert list(gaps["data"][0]["x"]) == [pytest.approx(2.0)]
 
     table = at.dataframe[0].value
     assert list(table["Dimension"]) == TITLES
@@ -535,17 +534,14 @@ def test_results_for_a_preset_set_of_answers(app_env, db):
         "- Employee enablement and advocacy: Integrating (4.20)",
     ]
     assert [line for line in markdown if line.endswith("below its target")] == [
-        "- Strategy and objectives: Integrating (4.00), 1.00 below its target",
-        "- Leadership, governance and resources: Integrating (4.00), 1.00 below its target",
-        "- Social customer care: Experimenting (1.00), 1.00 below its target",
+        "- Social customer care: Experimenting (1.00), 2.00 below its target",
     ]
     # the bank's recommendations for the next stage, per dimension
     assert "**To move to Broadcasting:**" in markdown
     care = DEFAULT.dimensions[3]
-    assert [f"- {step}" for step in care.recommendations[1]] == [
-        line for line in markdown if line[2:] in care.recommendations[1]
-    ]
-    assert "5 of 5 questions answered" in [c.value for c in at.caption]
+    care_steps = [r.step for r in care.recommendations[1]]
+    assert [f"- {step}" for step in care_steps] == [line for line in markdown if line[2:] in care_steps]
+    assert "5 of 5 answered · every answer at Experimenting" in [c.value for c in at.caption]
 
     # the owner's controls
     assert buttons(at, "Create a read-only link")
@@ -561,17 +557,17 @@ def test_the_owner_sets_a_target_and_the_charts_follow(app_env, db):
     run(at)
 
     assert db.assessment(aid).targets == {
-        "strategy": 5,
-        "governance": 5,
-        "integration": 5,
+        "strategy": 3,
+        "governance": 3,
+        "integration": 3,
         "customer-care": 4,
-        "brand": 5,
-        "measurement": 5,
-        "employees": 5,
-        "community": 5,
+        "brand": 3,
+        "measurement": 3,
+        "employees": 3,
+        "community": 3,
     }
     radar, gaps = charts(at)
-    assert radar["data"][1]["r"] == [5, 5, 5, 4, 5, 5, 5, 5, 5]
+    assert radar["data"][1]["r"] == [3, 3, 3, 4, 3, 3, 3, 3, 3]
     assert gaps["data"][0]["y"][0] == axis_label("Social customer care", width=28)
     assert gaps["data"][0]["x"][0] == pytest.approx(3.0)
 

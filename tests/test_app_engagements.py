@@ -400,7 +400,7 @@ def test_respondents_see_the_team_only_when_shared_and_never_a_small_department(
     run(results)
     assert "Your team" in [s.value for s in results.subheader]
     # six respondents: 4, 4, 5 (Marketing), 2, 1, 1 in every dimension
-    assert "Team stage 2 of 5: Broadcasting (mean 2.83)" in [m.value for m in results.markdown]
+    assert "Team stage 3 of 5: Coordinating (mean 2.83)" in [m.value for m in results.markdown]
     team = chart_with(results, "You")
     assert traces(team) == ["Team mean", "You", "Marketing (n=3)"]  # Customer service (1) and HR (2) left out
     assert trace(team, "Team mean")["r"] == closed_spokes([17 / 6] * 8)

@@ -82,10 +82,28 @@ def answers_path(tmp_path: Path) -> Path:
 # validate
 
 
-def test_validate_prints_an_ok_line_for_a_valid_bank_and_exits_0(bank_path):
-    result = run("validate", bank_path)
+THRESHOLD_WARNING = (
+    "warning: every level keeps the default min_score (level k from a score of exactly k), so a stage is "
+    "reached only when every answer is at it; set min_score k - 0.5 on each level above the first to place a "
+    "score on the nearest stage (see questions/README.md, 'How stages are set')"
+)
+
+
+def test_validate_prints_an_ok_line_for_a_valid_bank_and_exits_0(tmp_path):
+    nearest = BANK.replace("  - name: Middle\n", "  - name: Middle\n    min_score: 1.5\n").replace(
+        "  - name: High\n", "  - name: High\n    min_score: 2.5\n"
+    )
+    path = write(tmp_path, "mini.yaml", nearest)
+    result = run("validate", path)
     assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [f"{path}: ok (mini 2026.1: 2 dimensions, 3 questions)"]
+
+
+def test_validate_warns_but_passes_a_bank_that_keeps_the_default_thresholds(bank_path):
+    result = run("validate", bank_path)
+    assert result.returncode == 0
     assert result.stdout.splitlines() == [f"{bank_path}: ok (mini 2026.1: 2 dimensions, 3 questions)"]
+    assert result.stderr.splitlines() == [f"{bank_path}: {THRESHOLD_WARNING}"]
 
 
 def test_validate_accepts_every_bank_shipped_under_questions():
@@ -116,6 +134,7 @@ def test_validate_checks_every_file_given_and_fails_if_any_is_bad(tmp_path, bank
     assert result.stdout.splitlines() == [f"{bank_path}: ok (mini 2026.1: 2 dimensions, 3 questions)"]
     assert result.stderr.splitlines() == [
         f"{duplicate}:24: duplicate dimension id 'strategy' (first used on line 10)",
+        f"{bank_path}: {THRESHOLD_WARNING}",
         f"{empty}:1: the file is empty",
     ]
 

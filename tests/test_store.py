@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.store_support import all_stored_text, in_parallel
 from threadline.links import derive_share_token, hash_token, new_token
-from threadline.store import MIGRATIONS, LinkLookup, NotFoundError, Store, content_hash
+from threadline.store import MAX_NOTE_LENGTH, MIGRATIONS, LinkLookup, NotFoundError, Store, content_hash
 
 BANK_TEXT = "id: default\nversion: '1.0'\ntitle: Social business maturity\n"
 
@@ -534,3 +534,40 @@ def test_an_unknown_well_formed_token_returns_none(store: Store) -> None:
 def test_a_token_hash_is_not_a_token(store: Store) -> None:
     _, private = _started(store)
     assert store.find_link(hash_token(private)) is None
+
+
+# --- evidence notes ------------------------------------------------------------------------------
+
+
+def test_a_note_is_kept_per_answer_replaced_and_removed_when_blank(store: Store) -> None:
+    assessment_id, _ = _started(store)
+
+    store.save_note(assessment_id, "q2", "Quarterly review minutes")
+    store.save_note(assessment_id, "q1", "Strategy deck, slide 4")
+    store.save_note(assessment_id, "q1", "Strategy deck 2026, slide <b>4</b>")
+    assert store.notes(assessment_id) == {"q1": "Strategy deck 2026, slide <b>4</b>", "q2": "Quarterly review minutes"}
+
+    store.save_note(assessment_id, "q2", "   ")
+    assert store.notes(assessment_id) == {"q1": "Strategy deck 2026, slide <b>4</b>"}
+
+
+def test_a_note_needs_an_assessment_text_and_at_most_the_length_limit(store: Store) -> None:
+    assessment_id, _ = _started(store)
+
+    with pytest.raises(NotFoundError):
+        store.save_note(424242, "q1", "somewhere")
+    with pytest.raises(TypeError):
+        store.save_note(assessment_id, "q1", 42)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="at most 1000 characters"):
+        store.save_note(assessment_id, "q1", "x" * (MAX_NOTE_LENGTH + 1))
+    store.save_note(assessment_id, "q1", "x" * MAX_NOTE_LENGTH)
+    assert store.notes(assessment_id) == {"q1": "x" * MAX_NOTE_LENGTH}
+
+
+def test_notes_belong_to_their_assessment(store: Store) -> None:
+    first, _ = _started(store)
+    second, _ = _started(store)
+
+    store.save_note(first, "q1", "ours")
+
+    assert store.notes(second) == {}

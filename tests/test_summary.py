@@ -5,10 +5,22 @@ from __future__ import annotations
 import pytest
 
 from scoring.answers import NA, Responses
+from scoring.confidence import confidences
 from scoring.engine import score
 from scoring.validate import parse_bank
-from tests.banks import FIVE_LEVELS, small_bank
-from threadline.summary import default_targets, headline, strengths_and_gaps, weakest_link_note
+from tests.banks import FIVE_LEVELS, nearest_bank, small_bank
+from threadline.summary import (
+    average_line,
+    confidence_line,
+    default_targets,
+    evenness,
+    headline,
+    position,
+    ranked_gaps,
+    stage_rule,
+    strengths_and_gaps,
+    weakest_link_note,
+)
 
 # The SMALL bank answered lowest in Strategy (score 1.0) and highest in Customer care (5.0, weight 2):
 # the average is (1 + 2 * 5) / 3 = 3.67, level 3 (Coordinating); Strategy at level 1 caps a
@@ -69,8 +81,8 @@ def test_weakest_link_note_explains_why_the_stage_is_below_the_average():
     bank = small_bank("weakest_link")
 
     assert weakest_link_note(bank, score(bank, Responses(LOPSIDED))) == (
-        "Your average (3.67) says Coordinating; Strategy at Experimenting holds you at Broadcasting. "
-        "An organisation is only one stage ahead of its weakest area."
+        "Your average (3.67) says Coordinating, but Strategy at Experimenting holds you at Broadcasting: "
+        "an organisation is at most one stage ahead of its weakest dimension."
     )
 
 
@@ -98,28 +110,104 @@ def test_no_weakest_link_note_without_answers():
     assert weakest_link_note(bank, score(bank, Responses({}))) is None
 
 
+# --- the stage rule, always stated ---------------------------------------------------------------
+
+
+def test_the_rule_is_stated_when_the_weakest_link_does_not_cap_the_stage():
+    bank = small_bank("weakest_link")
+    answers = {"plan": "some", "review": "never", "channels": ("service",), "speed": "3"}
+
+    assert stage_rule(bank, score(bank, Responses(answers))) == (
+        "An organisation is at most one stage ahead of its weakest dimension. Your weakest, Strategy at "
+        "Experimenting, does not hold the stage below your average (Broadcasting)."
+    )
+
+
+def test_the_rule_names_the_capping_dimension_when_it_caps():
+    bank = small_bank("weakest_link")
+
+    assert stage_rule(bank, score(bank, Responses(LOPSIDED))) == weakest_link_note(
+        bank, score(bank, Responses(LOPSIDED))
+    )
+
+
+def test_the_rule_under_the_mean_rule_is_the_average():
+    bank = small_bank("mean")
+
+    assert stage_rule(bank, score(bank, Responses(LOPSIDED))) == (
+        "The overall stage is the stage of the weighted average of the dimension scores: Coordinating."
+    )
+
+
+def test_no_rule_without_answers():
+    bank = small_bank("weakest_link")
+
+    assert stage_rule(bank, score(bank, Responses({}))) is None
+
+
+# --- where the average sits ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1.0, "1.00, lower half of Experimenting"),
+        (1.49, "1.49, upper half of Experimenting"),
+        (1.5, "1.50, lower half of Broadcasting"),
+        (2.8, "2.80, lower half of Coordinating"),
+        (3.0, "3.00, upper half of Coordinating"),
+        (3.49, "3.49, upper half of Coordinating"),
+        (4.6, "4.60, lower half of Converged"),
+        (5.0, "5.00, top of Converged"),
+    ],
+)
+def test_position_splits_each_stage_band_in_two(value, expected):
+    bank = nearest_bank()
+
+    assert position(bank, value) == expected
+
+
+def test_position_follows_the_thresholds_the_bank_states():
+    bank = small_bank()  # default thresholds: Coordinating is 3 up to 4
+
+    assert position(bank, 3.4) == "3.40, lower half of Coordinating"
+    assert position(bank, 3.6) == "3.60, upper half of Coordinating"
+
+
+def test_the_average_line_gives_the_score_out_of_the_level_count_and_its_place():
+    bank = nearest_bank()
+    result = score(bank, Responses({"plan": "some", "review": "yearly", "channels": ("service",), "speed": "3"}))
+
+    assert average_line(bank, result) == "Average score 2.88 of 5, lower half of Coordinating"  # (2.625 + 2 * 3) / 3
+    assert average_line(bank, score(bank, Responses({}))) is None
+
+
 # --- default targets -----------------------------------------------------------------------------
 
 
-def test_default_targets_are_one_level_above_capped_at_the_top():
-    bank = small_bank("weakest_link")
+def test_default_targets_are_one_stage_above_the_overall_stage_for_every_dimension():
+    bank = small_bank("weakest_link")  # overall stage 2 (capped)
 
-    assert default_targets(bank, score(bank, Responses(LOPSIDED))) == {"strategy": 2, "care": 5}
+    assert default_targets(bank, score(bank, Responses(LOPSIDED))) == {"strategy": 3, "care": 3}
+
+
+def test_default_targets_are_capped_at_the_top_stage():
+    _, result = four_result({"alpha": "5", "beta": "5", "gamma": "5", "delta": "5"})
+
+    assert default_targets(four_bank(), result) == {"alpha": 5, "beta": 5, "gamma": 5, "delta": 5}
 
 
 def test_default_targets_leave_out_dimensions_not_assessed():
-    bank, result = four_result({"alpha": "1", "beta": "3", "gamma": NA})  # delta unanswered
+    bank, result = four_result({"alpha": "1", "beta": "3", "gamma": NA})  # delta unanswered; mean 2
 
-    assert default_targets(bank, result) == {"alpha": 2, "beta": 4}
+    assert default_targets(bank, result) == {"alpha": 3, "beta": 3}
 
 
-def test_default_targets_follow_the_level_not_the_raw_score():
-    bank = small_bank()
-    # Strategy: (3 * 1 + 2.5 * 3) / 4 = 2.625, level 2: the target is 3.
-    result = score(bank, Responses({"plan": "some", "review": "yearly"}))
+def test_default_targets_give_the_weakest_dimension_the_biggest_gap():
+    bank, plain = four_result({"alpha": "1", "beta": "3", "gamma": "4", "delta": "3"})  # mean 2.75, stage 2
+    _, result = four_result({"alpha": "1", "beta": "3", "gamma": "4", "delta": "3"}, default_targets(bank, plain))
 
-    assert result.dimensions[0].score == pytest.approx(2.625)
-    assert default_targets(bank, result) == {"strategy": 3}
+    assert [(d.id, d.gap) for d in ranked_gaps(result)] == [("alpha", 2.0)]
 
 
 def test_default_targets_without_answers_are_empty():
@@ -131,13 +219,13 @@ def test_default_targets_without_answers_are_empty():
 # --- strengths and gaps --------------------------------------------------------------------------
 
 
-def test_strengths_are_the_best_dimensions_near_the_top_score():
-    # Within 0.75 of the best score (5.0): Gamma and Beta (4.5 would count; 4.0 does not).
+def test_strengths_are_the_best_dimensions_at_or_above_the_average():
+    # average 3.75: Beta and Gamma (5) and Delta (4) are at or above it; Alpha (1) is not
     _, result = four_result({"alpha": "1", "beta": "5", "gamma": "5", "delta": "4"})
 
     strengths, gaps = strengths_and_gaps(result)
 
-    assert strengths == ["Beta: Converged (5.00)", "Gamma: Converged (5.00)"]
+    assert strengths == ["Beta: Converged (5.00)", "Gamma: Converged (5.00)", "Delta: Integrating (4.00)"]
     assert gaps == []
 
 
@@ -164,6 +252,25 @@ def test_gaps_are_the_largest_three_gaps_to_target():
     ]
 
 
+def test_equal_gaps_put_the_heavier_dimension_first():
+    bank = small_bank()
+    result = score(bank, Responses({"plan": "none", "review": "never", "speed": "1"}, {"strategy": 3, "care": 3}))
+
+    assert [d.id for d in ranked_gaps(result)] == ["care", "strategy"]  # both 2.00 short; care weighs 2
+
+
+def test_a_dimension_is_never_both_a_strength_and_a_gap():
+    _, result = four_result(
+        {"alpha": "4", "beta": "4", "gamma": "4", "delta": "4"},
+        targets={"alpha": 5, "beta": 5, "gamma": 5, "delta": 5},
+    )
+
+    strengths, gaps = strengths_and_gaps(result)
+
+    assert len(gaps) == 3
+    assert strengths == ["Delta: Integrating (4.00)"]
+
+
 def test_gaps_leave_out_reached_targets_and_dimensions_without_one():
     _, result = four_result(
         {"alpha": "5", "beta": "2", "gamma": "1", "delta": NA},
@@ -182,7 +289,7 @@ def test_strengths_and_gaps_on_the_small_bank_with_default_targets():
 
     assert strengths_and_gaps(result) == (
         ["Customer care: Converged (5.00)"],
-        ["Strategy: Experimenting (1.00), 1.00 below its target"],
+        ["Strategy: Experimenting (1.00), 2.00 below its target"],
     )
 
 
@@ -190,3 +297,32 @@ def test_strengths_and_gaps_without_answers():
     _, result = four_result({})
 
     assert strengths_and_gaps(result) == ([], [])
+
+
+# --- how sure the score is -----------------------------------------------------------------------
+
+
+def test_confidence_line_counts_answers_and_na_and_names_the_range():
+    bank = nearest_bank()
+    answers = {"plan": "none", "review": "monthly", "speed": NA, "channels": ("service",)}
+    sure = confidences(bank, answers)
+
+    assert (
+        confidence_line(bank, sure["strategy"])
+        == "2 of 2 answered · answers range from Experimenting to Converged (uneven)"
+    )
+    assert (
+        confidence_line(bank, sure["care"]) == "2 of 2 answered · 1 not applicable · one scored answer, at Coordinating"
+    )
+
+
+def test_evenness_says_when_every_answer_is_at_one_stage_or_none_is_scored():
+    bank = nearest_bank()
+
+    assert evenness(bank, confidences(bank, {"plan": "some", "review": "yearly"})["strategy"]) == (
+        "every answer at Coordinating"
+    )
+    assert evenness(bank, confidences(bank, {})["care"]) == "no scored answer"
+    assert evenness(bank, confidences(bank, {"plan": "some", "review": "monthly"})["strategy"]) == (
+        "answers range from Coordinating to Converged (uneven)"
+    )

@@ -83,6 +83,11 @@ def after(anchor: str, added: str, text: str = BANK) -> str:
     return edit(anchor, anchor + added, text)
 
 
+def steps(dimension) -> dict[int, tuple[str, ...]]:
+    """A dimension's recommendations as their texts, by level."""
+    return {level: tuple(r.step for r in entries) for level, entries in dimension.recommendations.items()}
+
+
 class Author:
     """Writes a bank file and reads back what the validator says about it."""
 
@@ -349,7 +354,7 @@ def test_an_option_id_written_as_a_number_is_that_number_as_text(author):
 
 def test_a_recommendation_that_yaml_reads_as_a_number_is_taken_as_the_text_written(author):
     bank = author.accepted(edit("      1: [Write a plan]", "      1: [Write a plan, 42]"))
-    assert bank.dimensions[0].recommendations == {1: ("Write a plan", "42")}
+    assert steps(bank.dimensions[0]) == {1: ("Write a plan", "42")}
 
 
 # Ids
@@ -580,7 +585,7 @@ def test_a_recommendations_key_that_is_not_a_level_below_the_top_is_refused(auth
 
 def test_a_recommendations_key_may_be_written_as_a_string(author):
     bank = author.accepted(after("      1: [Write a plan]\n", '      "2": [Automate the plan]\n'))
-    assert bank.dimensions[0].recommendations == {1: ("Write a plan",), 2: ("Automate the plan",)}
+    assert steps(bank.dimensions[0]) == {1: ("Write a plan",), 2: ("Automate the plan",)}
 
 
 @pytest.mark.parametrize("key", ["next", "1.5", "true"])
@@ -706,3 +711,57 @@ def test_a_missing_file_is_reported_on_line_1(author):
     with pytest.raises(BankError) as caught:
         load_bank(author.path)
     assert caught.value.lines() == [author.line(1, "file not found")]
+
+
+# Next steps on options and done_if on recommendations
+
+
+def test_an_option_may_carry_a_next_step_in_markdown(author):
+    bank = author.accepted(after("            label: No plan\n", "            next_step: Write a **one-page** plan.\n"))
+    assert [o.next_step for o in bank.questions["plan"].options] == ["Write a **one-page** plan.", None]
+
+
+def test_a_next_step_that_yaml_reads_as_a_number_is_the_text_written(author):
+    bank = author.accepted(after("            label: No plan\n", "            next_step: 42\n"))
+    assert bank.questions["plan"].options[0].next_step == "42"
+
+
+def test_a_next_step_given_as_a_list_is_refused_at_its_line(author):
+    text = after("            label: No plan\n", "            next_step: [one, two]\n")
+    assert author.mistakes(text) == [author.line(20, "'next_step' must be text, not a list")]
+
+
+def test_a_recommendation_may_name_the_answers_that_mean_it_is_done(author):
+    text = edit("      1: [Write a plan]", "      1:\n        - step: Write a plan\n          done_if: {plan: [full]}")
+    bank = author.accepted(text)
+    (recommendation,) = bank.dimensions[0].recommendations[1]
+    assert (recommendation.step, recommendation.done_if) == ("Write a plan", {"plan": ("full",)})
+
+
+def test_done_if_naming_an_unknown_question_is_refused_with_a_suggestion(author):
+    text = edit("      1: [Write a plan]", "      1:\n        - step: Write a plan\n          done_if: {plann: [full]}")
+    assert author.mistakes(text) == [
+        author.line(15, "done_if names question 'plann', which is not in this bank (did you mean 'plan'?)")
+    ]
+
+
+def test_done_if_naming_an_option_the_question_lacks_is_refused_at_that_option(author):
+    text = edit(
+        "      1: [Write a plan]",
+        "      1:\n        - step: Write a plan\n          done_if:\n            plan: [full, half]",
+    )
+    assert author.mistakes(text) == [
+        author.line(16, "'half' is not an option of question 'plan' (its options: none, full)")
+    ]
+
+
+def test_done_if_naming_a_text_question_is_refused(author):
+    text = edit("      1: [Write a plan]", "      1:\n        - step: Write a plan\n          done_if: {notes: [x]}")
+    assert author.mistakes(text) == [
+        author.line(15, "done_if names question 'notes', a text question; name a choice or multi question")
+    ]
+
+
+def test_a_recommendation_mapping_without_its_step_is_refused(author):
+    text = edit("      1: [Write a plan]", "      1:\n        - done_if: {plan: [full]}")
+    assert author.mistakes(text) == [author.line(14, "missing required key 'step'")]

@@ -14,13 +14,13 @@ import plotly.graph_objects as go
 
 from scoring.bank import Bank
 from scoring.engine import Result
+from threadline.summary import ranked_gaps
 
 INK = "#1f2933"
 GRID = "#d5dedc"
 SCORE_COLOUR = "#0f766e"
 TARGET_COLOUR = "#c2410c"
 RING_HEADROOM = 0.5
-MIN_GAP = 0.005  # a gap that rounds to 0.00 is no gap
 DAY_MS = 86_400_000
 FONT = dict(family="Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif", size=14, color=INK)
 
@@ -51,8 +51,8 @@ def radar(bank: Bank, result: Result) -> go.Figure:
 
 
 def gap_bars(result: Result) -> go.Figure:
-    """The gap to target per dimension, largest first; dimensions at or past their target are left out."""
-    rows = sorted((d for d in result.dimensions if d.gap is not None and d.gap > MIN_GAP), key=lambda d: -d.gap)
+    """The gap to target per dimension, largest first (as ranked in words); those at their target are left out."""
+    rows = ranked_gaps(result)
     figure = go.Figure(
         go.Bar(
             x=[d.gap for d in rows],

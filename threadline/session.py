@@ -19,6 +19,7 @@ from scoring.bank import Bank
 from threadline import links, resources
 
 SESSION_KEY = "assessment"
+SHARE_NOTES_KEY = "share_notes"
 UNANSWERED = object()
 
 
@@ -38,7 +39,17 @@ class Assessment:
     share_active: bool
     engagement_id: int | None = None
     kind: str = "self"
+    notes: dict[str, str] = field(default_factory=dict)
     flags: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def shares_notes(self) -> bool:
+        """Whether the owner lets the share view show the evidence notes."""
+        return bool(self.context.get(SHARE_NOTES_KEY))
+
+    def visible_notes(self) -> dict[str, str]:
+        """The notes this link may see: all of them for the owner, on a share link only when shared."""
+        return dict(self.notes) if self.editable or self.shares_notes else {}
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,8 @@ def _load(token: str, editable: bool) -> Assessment | LinkProblem:
         share_active=record.share_active,
         engagement_id=record.engagement_id,
         kind=record.kind,
+        # a share link gets the notes only when the owner shares them: they never reach its session otherwise
+        notes=store.notes(record.id) if editable or (record.context or {}).get(SHARE_NOTES_KEY) else {},
     )
 
 
@@ -121,6 +134,25 @@ def record_answer(assessment: Assessment, question_id: str, value: Answer | obje
         return
     assessment.answers[question_id] = value
     store.save_answer(assessment.id, question_id, list(value) if isinstance(value, tuple) else value)
+
+
+def record_note(assessment: Assessment, question_id: str, note: str) -> None:
+    """Keep the evidence note on one answer (blank removes it) and write it to the database now."""
+    _require_owner(assessment, "change notes")
+    if assessment.notes.get(question_id, "") == note:
+        return
+    resources.store().save_note(assessment.id, question_id, note)
+    if note.strip():
+        assessment.notes[question_id] = note
+    else:
+        assessment.notes.pop(question_id, None)
+
+
+def set_share_notes(assessment: Assessment, share: bool) -> None:
+    """Let the share view show the evidence notes, or stop it."""
+    _require_owner(assessment, "change what the share link shows")
+    assessment.context = {**assessment.context, SHARE_NOTES_KEY: bool(share)}
+    resources.store().set_context(assessment.id, assessment.context)
 
 
 def _require_owner(assessment: Assessment, action: str) -> None:

@@ -42,6 +42,11 @@ the same order. :meth:`Store.save_answer` also sets ``assessments.updated_at``: 
 UPDATE doubles as the existence check and shares the answer's commit, so a click
 costs one more row write but no more commits.
 
+Notes. ``consensus_reasons`` holds one note per answer of any assessment: the evidence an
+owner gives for an answer ("where is this written down?") and, on a consensus
+assessment, why the workshop agreed it. Whether a self-assessment's share view shows
+its notes is the ``share_notes`` key of ``assessments.context``.
+
 Answers. A value is ``None`` (not applicable / don't know, stored as JSON null), a
 string (a choice's option id, or free text) or a list of strings (a multi
 question). A question with no row is unanswered.
@@ -83,6 +88,7 @@ AnswerValue = str | list[str] | None
 
 BUSY_TIMEOUT_MS = 5000
 MAX_ID_LENGTH = 200
+MAX_NOTE_LENGTH = 1000
 _ASSESSMENT_LINK_KINDS = ("private", "share")
 _ENGAGEMENT_LINK_KINDS = ("invite", "dashboard")
 _STATUSES = ("in_progress", "submitted")
@@ -817,24 +823,48 @@ class Store:
 
     def save_reason(self, assessment_id: int, question_id: str, reason: str) -> None:
         """Store the reason for a consensus answer, replacing any earlier one (blank: remove it)."""
-        _check_question_id(question_id)
-        if not isinstance(reason, str):
-            raise TypeError(f"a reason is a string, not {reason!r}")
-        now = _now()
-        touch = (
-            assessments.update()
-            .where(_is_assessment(assessment_id), assessments.c.kind == "consensus")
-            .values(updated_at=now)
+        self._save_note(assessment_id, question_id, reason, kind="consensus")
+
+    def reasons(self, assessment_id: int) -> dict[str, str]:
+        """Return the consensus reasons of an assessment (question id -> reason)."""
+        return self.notes(assessment_id)
+
+    def save_note(self, assessment_id: int, question_id: str, note: str) -> None:
+        """Store the evidence note on one answer, replacing any earlier one (blank: remove it).
+
+        A note is at most MAX_NOTE_LENGTH characters. A consensus assessment's notes are its reasons.
+        """
+        self._save_note(assessment_id, question_id, note, kind=None)
+
+    def notes(self, assessment_id: int) -> dict[str, str]:
+        """Return the notes of an assessment (question id -> note), in question id order."""
+        query = (
+            sa.select(consensus_reasons.c.question_id, consensus_reasons.c.reason)
+            .where(consensus_reasons.c.assessment_id == assessment_id)
+            .order_by(consensus_reasons.c.question_id)
         )
+        with self.engine.connect() as conn:
+            return {question: reason for question, reason in conn.execute(query)}
+
+    def _save_note(self, assessment_id: int, question_id: str, note: str, kind: AssessmentKind | None) -> None:
+        _check_question_id(question_id)
+        if not isinstance(note, str):
+            raise TypeError(f"a note is a string, not {note!r}")
+        if len(note) > MAX_NOTE_LENGTH:
+            raise ValueError(f"a note is at most {MAX_NOTE_LENGTH} characters, not {len(note)}")
+        now = _now()
+        touch = assessments.update().where(_is_assessment(assessment_id)).values(updated_at=now)
+        if kind is not None:
+            touch = touch.where(assessments.c.kind == kind)
         mine = (consensus_reasons.c.assessment_id == assessment_id, consensus_reasons.c.question_id == question_id)
         with self._write() as conn:
             if conn.execute(touch).rowcount == 0:
-                raise NotFoundError(f"no consensus assessment {assessment_id!r}")
-            if not reason.strip():
+                raise NotFoundError(f"no {kind or ''} assessment {assessment_id!r}".replace("  ", " "))
+            if not note.strip():
                 conn.execute(consensus_reasons.delete().where(*mine))
                 return
             stmt = self._insert(consensus_reasons).values(
-                assessment_id=assessment_id, question_id=question_id, reason=reason, updated_at=now
+                assessment_id=assessment_id, question_id=question_id, reason=note, updated_at=now
             )
             conn.execute(
                 stmt.on_conflict_do_update(
@@ -842,14 +872,6 @@ class Store:
                     set_={"reason": stmt.excluded.reason, "updated_at": stmt.excluded.updated_at},
                 )
             )
-
-    def reasons(self, assessment_id: int) -> dict[str, str]:
-        """Return the consensus reasons of an assessment (question id -> reason)."""
-        query = sa.select(consensus_reasons.c.question_id, consensus_reasons.c.reason).where(
-            consensus_reasons.c.assessment_id == assessment_id
-        )
-        with self.engine.connect() as conn:
-            return {question: reason for question, reason in conn.execute(query)}
 
     def import_respondent(
         self,

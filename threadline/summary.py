@@ -1,20 +1,28 @@
-"""Results in words: the headline, the weakest-link explanation, strengths and gaps, default targets.
+"""Results in words: the headline, where the average sits, the stage rule, strengths and gaps, targets.
 
-Pure functions of a bank and a result, so they are tested without Streamlit.
+Pure functions of a bank and a result, so they are tested without Streamlit. The results
+page, the share view and the exports all take their sentences from here.
 """
 
 from __future__ import annotations
 
 from scoring.bank import Bank
-from scoring.engine import Result
+from scoring.confidence import Confidence
+from scoring.engine import MIN_GAP, DimensionResult, Result, level_of, stage_band
 
 STRENGTH_COUNT = 3
 GAP_COUNT = 3
 
 
 def default_targets(bank: Bank, result: Result) -> dict[str, int]:
-    """One level above each assessed dimension's current level, at most the top level."""
-    return {d.id: min(d.level + 1, bank.level_count) for d in result.dimensions if d.level is not None}
+    """One stage above the overall stage, for every assessed dimension (at most the top stage).
+
+    One target for all makes the weakest dimension the one with the biggest gap.
+    """
+    if result.level is None:
+        return {}
+    target = min(result.level + 1, bank.level_count)
+    return {d.id: target for d in result.dimensions if d.level is not None}
 
 
 def headline(bank: Bank, result: Result) -> str:
@@ -24,24 +32,108 @@ def headline(bank: Bank, result: Result) -> str:
     return f"Stage {result.level} of {bank.level_count}: {result.level_name}"
 
 
+def position(bank: Bank, score: float | None) -> str | None:
+    """Where a score sits: '2.80, lower half of Coordinating' (the stage's band split in two)."""
+    if score is None:
+        return None
+    level = level_of(bank, score)
+    assert level is not None
+    low, high = stage_band(bank, level)
+    half = "top of" if level == bank.level_count and score >= high - 1e-9 else _half(score, low, high)
+    return f"{score:.2f}, {half} {bank.levels[level - 1].name}"
+
+
+def _half(score: float, low: float, high: float) -> str:
+    if high <= low:
+        return "in"
+    return "lower half of" if score < (low + high) / 2 else "upper half of"
+
+
+def average_line(bank: Bank, result: Result) -> str | None:
+    """'Average score 2.80 of 5, lower half of Coordinating', shown beside the stage every time."""
+    where = position(bank, result.score)
+    if where is None:
+        return None
+    score_text, _, band = where.partition(", ")
+    return f"Average score {score_text} of {bank.level_count}, {band}"
+
+
+def stage_rule(bank: Bank, result: Result) -> str | None:
+    """The rule that set the overall stage, in plain words, naming the dimension that caps it when one does."""
+    if result.level is None or result.mean_level is None:
+        return None
+    average = bank.levels[result.mean_level - 1].name
+    if bank.overall_level == "mean":
+        return f"The overall stage is the stage of the weighted average of the dimension scores: {average}."
+    if result.limited_by is not None:
+        weakest = _dimension(result, result.limited_by)
+        return (
+            f"Your average ({result.score:.2f}) says {average}, but {weakest.title} at {weakest.level_name} "
+            f"holds you at {result.level_name}: an organisation is at most one stage ahead of its weakest dimension."
+        )
+    weakest = min(
+        (d for d in result.dimensions if d.level is not None and d.weight > 0), key=lambda d: (d.level, d.score)
+    )
+    return (
+        f"An organisation is at most one stage ahead of its weakest dimension. Your weakest, "
+        f"{weakest.title} at {weakest.level_name}, does not hold the stage below your average ({average})."
+    )
+
+
 def weakest_link_note(bank: Bank, result: Result) -> str | None:
     """Why the overall stage is below the average's, in plain words (None when it is not)."""
     if result.limited_by is None or result.mean_level is None:
         return None
-    weakest = next(d for d in result.dimensions if d.id == result.limited_by)
-    average = bank.levels[result.mean_level - 1].name
-    return (
-        f"Your average ({result.score:.2f}) says {average}; {weakest.title} at {weakest.level_name} "
-        f"holds you at {result.level_name}. An organisation is only one stage ahead of its weakest area."
-    )
+    return stage_rule(bank, result)
+
+
+def ranked_gaps(result: Result) -> list[DimensionResult]:
+    """Dimensions short of their target, the largest gap first (the heavier dimension first on a tie)."""
+    behind = [d for d in result.dimensions if d.gap is not None and d.gap > MIN_GAP]
+    return sorted(behind, key=lambda d: (-round(d.gap or 0.0, 2), -d.weight))
 
 
 def strengths_and_gaps(result: Result) -> tuple[list[str], list[str]]:
-    """The strongest dimensions and the largest gaps to target, as short sentences."""
-    assessed = [d for d in result.dimensions if d.score is not None]
-    best = sorted(assessed, key=lambda d: -d.score)[:STRENGTH_COUNT]
-    top_score = best[0].score if best else None
-    strengths = [f"{d.title}: {d.level_name} ({d.score:.2f})" for d in best if d.score >= top_score - 0.75]
-    widest = sorted((d for d in assessed if d.gap and d.gap > 0.005), key=lambda d: -d.gap)[:GAP_COUNT]
+    """The largest gaps to target and the strongest other dimensions, as short sentences.
+
+    A dimension is never both: strengths are chosen from the dimensions not listed as gaps,
+    and only those at or above the overall average.
+    """
+    widest = ranked_gaps(result)[:GAP_COUNT]
+    listed = {d.id for d in widest}
+    average = result.score
+    candidates = [
+        d
+        for d in result.dimensions
+        if d.score is not None and d.id not in listed and average is not None and d.score >= average - 1e-9
+    ]
+    best = sorted(candidates, key=lambda d: -(d.score or 0.0))[:STRENGTH_COUNT]
+    strengths = [f"{d.title}: {d.level_name} ({d.score:.2f})" for d in best]
     gaps = [f"{d.title}: {d.level_name} ({d.score:.2f}), {d.gap:.2f} below its target" for d in widest]
     return strengths, gaps
+
+
+def confidence_line(bank: Bank, confidence: Confidence) -> str:
+    """'7 of 8 answered · 1 not applicable · answers range from Broadcasting to Integrating'."""
+    parts = [f"{confidence.answered} of {confidence.questions} answered"]
+    if confidence.not_applicable:
+        parts.append(f"{confidence.not_applicable} not applicable")
+    parts.append(evenness(bank, confidence))
+    return " · ".join(parts)
+
+
+def evenness(bank: Bank, confidence: Confidence) -> str:
+    """How uneven the answers in a dimension are, in words (docs/measures.md)."""
+    low, high = confidence.lowest_level, confidence.highest_level
+    if low is None or high is None:
+        return "no scored answer"
+    if confidence.scored == 1:
+        return f"one scored answer, at {bank.levels[low - 1].name}"
+    if low == high:
+        return f"every answer at {bank.levels[low - 1].name}"
+    spread = " (uneven)" if high - low >= 2 else ""
+    return f"answers range from {bank.levels[low - 1].name} to {bank.levels[high - 1].name}{spread}"
+
+
+def _dimension(result: Result, dimension_id: str) -> DimensionResult:
+    return next(d for d in result.dimensions if d.id == dimension_id)

@@ -1,0 +1,161 @@
+"""The results page as a person uses it (AppTest): stage and average, Start here, the plan, notes, downloads.
+
+The numbers behind these screens are specified in test_summary, test_plan and test_confidence;
+here the page is checked to show them, to the owner and to a share link.
+"""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+
+from scoring.answers import Responses
+from scoring.engine import score
+from scoring.plan import plan
+from tests import test_app
+from tests.test_app import (
+    DEFAULT,
+    PRESET_AVERAGE,
+    all_text,
+    buttons,
+    key,
+    new_app,
+    preset_answers,
+    run,
+    stored_assessment,
+)
+from threadline import session
+from threadline.summary import default_targets
+
+app_env = test_app.app_env  # the fixtures of tests/test_app.py: a fresh database per test
+db = test_app.db
+
+
+def preset_plan():
+    answers = {q: tuple(v) if isinstance(v, list) else v for q, v in preset_answers().items()}
+    plain = score(DEFAULT, Responses(answers))
+    result = score(DEFAULT, Responses(answers, default_targets(DEFAULT, plain)))
+    return plan(DEFAULT, result, answers)
+
+
+def markdown(at) -> list[str]:
+    return [m.value for m in at.markdown]
+
+
+def test_start_here_opens_the_advice_with_the_capping_dimension_and_says_where_each_step_comes_from(app_env, db):
+    _, token = stored_assessment(db, preset_answers())
+
+    at = run(new_app(resume=token))
+
+    subheaders = [s.value for s in at.subheader]
+    assert subheaders.index("Start here") < subheaders.index("Where you stand")
+    assert "Social customer care holds your overall stage down, so it comes first." in [c.value for c in at.caption]
+    expected = preset_plan().start_here
+    assert 3 <= len(expected) <= 5
+    assert all(step.dimension_id == "customer-care" for step in expected)  # the only dimension short of target
+    shown = markdown(at)
+    positions = [shown.index(step.text) for step in expected]
+    assert positions == sorted(positions)
+    assert [line for line in shown if line.startswith(tuple(f"**{n}. " for n in range(1, 6)))] == [
+        f"**{n}. Social customer care**" for n in range(1, len(expected) + 1)
+    ]
+    sources = [c.value for c in at.caption if c.value.startswith("You answered") or "was not ticked" in c.value]
+    assert len(sources) >= len(expected)
+
+
+def test_the_average_and_the_rule_are_shown_beside_the_stage(app_env, db):
+    _, token = stored_assessment(db, preset_answers())
+
+    at = run(new_app(resume=token))
+
+    assert PRESET_AVERAGE in markdown(at)
+    (rule,) = at.info
+    assert "Social customer care at Experimenting holds you at Broadcasting" in rule.value
+
+
+def test_the_rule_is_stated_even_when_it_does_not_cap(app_env, db):
+    answers = {
+        q.id: (list(q.option_ids[:2]) if q.type == "multi" else q.option_ids[2])
+        for q in DEFAULT.questions.values()
+        if q.is_scored
+    }
+    _, token = stored_assessment(db, answers)
+
+    at = run(new_app(resume=token))
+
+    (rule,) = at.info
+    assert rule.value.startswith("An organisation is at most one stage ahead of its weakest dimension.")
+
+
+def test_the_plan_lists_every_assessed_dimension_most_pressing_first_with_how_sure_it_is(app_env, db):
+    _, token = stored_assessment(db, preset_answers())
+
+    at = run(new_app(resume=token))
+
+    labels = [e.label for e in at.expander]
+    ranked = [part.title for part in preset_plan().dimensions]
+    assert ranked[0] == "Social customer care"
+    plan_labels = [label for label in labels if label.split(":")[0] in ranked]
+    assert [label.split(":")[0] for label in plan_labels] == ranked
+    captions = [c.value for c in at.caption]
+    assert "5 of 5 answered · every answer at Experimenting" in captions
+
+
+def test_an_evidence_note_typed_in_the_survey_is_kept_and_shown_with_the_answer(app_env, db):
+    aid, token = stored_assessment(db, preset_answers(), submit=False)
+    survey = run(new_app(resume=token))
+    survey.text_input(key=key(aid, "social-objectives", "note")).input("Strategy deck 2026, slide 4")
+    run(survey)
+
+    assert db.notes(aid) == {"social-objectives": "Strategy deck 2026, slide 4"}
+
+    db.submit(aid)
+    st.cache_resource.clear()
+    results = run(new_app(resume=token))
+    assert "Evidence: Strategy deck 2026, slide 4" in [c.value for c in results.caption]
+
+
+def test_the_share_view_shows_notes_only_when_the_owner_shares_them_and_says_which(app_env, db):
+    aid, token = stored_assessment(db, preset_answers())
+    db.save_note(aid, "social-objectives", "Strategy deck 2026, slide 4")
+    share = db.enable_share(aid, token)
+
+    hidden = run(new_app(view=share))
+    assert "Strategy deck 2026" not in all_text(hidden)
+    assert "The owner keeps their evidence notes private: they are not shown on this view." in all_text(hidden)
+
+    owner = run(new_app(resume=token))
+    (toggle,) = [t for t in owner.toggle if t.label == "Show my evidence notes on the shared view"]
+    toggle.set_value(True)
+    run(owner)
+    assert db.assessment(aid).context["share_notes"] is True
+
+    st.cache_resource.clear()
+    shown = run(new_app(view=share))
+    assert "Evidence: Strategy deck 2026, slide 4" in [c.value for c in shown.caption]
+    assert "The owner shares their evidence notes on this view." in all_text(shown)
+    assert not shown.toggle  # the viewer cannot change it
+
+
+def test_owner_and_share_link_both_get_the_scores_and_the_plan_as_files(app_env, db):
+    aid, token = stored_assessment(db, preset_answers())
+    share = db.enable_share(aid, token)
+
+    for at in (run(new_app(resume=token)), run(new_app(view=share))):
+        labels = [element.proto.label for element in at.get("download_button")]
+        assert labels == ["Scores (CSV)", "Plan and answers (CSV)"]
+
+
+def test_a_read_only_link_cannot_write_a_note(app_env, db):
+    aid, token = stored_assessment(db, preset_answers())
+    share = db.enable_share(aid, token)
+    viewer = run(new_app(view=share))
+    opened = viewer.session_state["assessment"]
+
+    with pytest.raises(PermissionError):
+        session.record_note(opened, "social-objectives", "sneaky")
+    with pytest.raises(PermissionError):
+        session.set_share_notes(opened, True)
+    assert db.notes(aid) == {}
+    assert "share_notes" not in db.assessment(aid).context
+    assert not buttons(viewer, "Change my answers")
