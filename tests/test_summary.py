@@ -219,8 +219,8 @@ def test_default_targets_without_answers_are_empty():
 # --- strengths and gaps --------------------------------------------------------------------------
 
 
-def test_strengths_are_the_best_dimensions_at_or_above_the_average():
-    # average 3.75: Beta and Gamma (5) and Delta (4) are at or above it; Alpha (1) is not
+def test_strengths_stand_a_quarter_of_a_stage_above_the_average():
+    # average 3.75: Beta and Gamma (5) and Delta (4) are at least 4.00; Alpha (1) is not
     _, result = four_result({"alpha": "1", "beta": "5", "gamma": "5", "delta": "4"})
 
     strengths, gaps = strengths_and_gaps(result)
@@ -229,8 +229,17 @@ def test_strengths_are_the_best_dimensions_at_or_above_the_average():
     assert gaps == []
 
 
-def test_strengths_are_at_most_three():
-    _, result = four_result({"alpha": "3", "beta": "3", "gamma": "3", "delta": "3"})
+def test_a_flat_profile_has_no_strength():
+    _, result = four_result({"alpha": "3", "beta": "3", "gamma": "3", "delta": "3"})  # nothing above the average
+
+    assert strengths_and_gaps(result) == ([], [])
+
+
+def test_a_dimension_at_its_target_is_a_strength_and_strengths_are_at_most_three():
+    _, result = four_result(
+        {"alpha": "3", "beta": "3", "gamma": "3", "delta": "3"},
+        targets={"alpha": 3, "beta": 3, "gamma": 3, "delta": 3},
+    )
 
     strengths, _ = strengths_and_gaps(result)
 
@@ -260,15 +269,16 @@ def test_equal_gaps_put_the_heavier_dimension_first():
 
 
 def test_a_dimension_is_never_both_a_strength_and_a_gap():
+    # four gaps of 1.0, 1.0, 1.0 and 0.0: the three listed gaps are never strengths, Delta (at target) is
     _, result = four_result(
-        {"alpha": "4", "beta": "4", "gamma": "4", "delta": "4"},
+        {"alpha": "4", "beta": "4", "gamma": "4", "delta": "5"},
         targets={"alpha": 5, "beta": 5, "gamma": 5, "delta": 5},
     )
 
     strengths, gaps = strengths_and_gaps(result)
 
-    assert len(gaps) == 3
-    assert strengths == ["Delta: Integrating (4.00)"]
+    assert [line.split(":")[0] for line in gaps] == ["Alpha", "Beta", "Gamma"]
+    assert strengths == ["Delta: Converged (5.00)"]
 
 
 def test_gaps_leave_out_reached_targets_and_dimensions_without_one():

@@ -12,6 +12,7 @@ from scoring.engine import MIN_GAP, DimensionResult, Result, level_of, stage_ban
 
 STRENGTH_COUNT = 3
 GAP_COUNT = 3
+STRENGTH_MARGIN = 0.25  # a quarter of a stage above the average
 
 
 def default_targets(bank: Bank, result: Result) -> dict[str, int]:
@@ -96,21 +97,24 @@ def ranked_gaps(result: Result) -> list[DimensionResult]:
 def strengths_and_gaps(result: Result) -> tuple[list[str], list[str]]:
     """The largest gaps to target and the strongest other dimensions, as short sentences.
 
-    A dimension is never both: strengths are chosen from the dimensions not listed as gaps,
-    and only those at or above the overall average.
+    A strength has reached its target or stands at least a quarter of a stage above the
+    average; it is chosen from the dimensions not listed as gaps, so none is both. A flat
+    profile has no strength.
     """
     widest = ranked_gaps(result)[:GAP_COUNT]
     listed = {d.id for d in widest}
-    average = result.score
-    candidates = [
-        d
-        for d in result.dimensions
-        if d.score is not None and d.id not in listed and average is not None and d.score >= average - 1e-9
-    ]
+    candidates = [d for d in result.dimensions if d.id not in listed and _stands_out(d, result.score)]
     best = sorted(candidates, key=lambda d: -(d.score or 0.0))[:STRENGTH_COUNT]
     strengths = [f"{d.title}: {d.level_name} ({d.score:.2f})" for d in best]
     gaps = [f"{d.title}: {d.level_name} ({d.score:.2f}), {d.gap:.2f} below its target" for d in widest]
     return strengths, gaps
+
+
+def _stands_out(dimension: DimensionResult, average: float | None) -> bool:
+    if dimension.score is None or average is None:
+        return False
+    reached = dimension.target is not None and dimension.gap is not None and dimension.gap <= MIN_GAP
+    return reached or dimension.score >= average + STRENGTH_MARGIN - 1e-9
 
 
 def confidence_line(bank: Bank, confidence: Confidence) -> str:
