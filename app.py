@@ -8,7 +8,7 @@ assessment in the URL: `/?resume=TOKEN` (the owner's private link) and `/?view=T
 
 import streamlit as st
 
-from threadline import resources
+from threadline.web import resources
 
 st.set_page_config(page_title="Threadline", page_icon="🧵", layout="centered", initial_sidebar_state="collapsed")
 

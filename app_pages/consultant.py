@@ -4,9 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from threadline import engagement_session as engagements
-from threadline import exports, resources, ui
-from threadline.context import MAX_TEXT, ROLES
+from threadline.reporting import exports
+from threadline.web import engagement_session as engagements
+from threadline.web import resources, ui
+from threadline.web.context import MAX_TEXT, ROLES
 
 st.title("Run an assessment with a client team")
 st.markdown(

@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from scoring.team import MIN_GROUP
-from threadline import charts, exports, resources, teamdata, ui
-from threadline import engagement_session as engagements
-from threadline.session import today
+from threadline.reporting import charts, exports, teamdata
+from threadline.web import engagement_session as engagements
+from threadline.web import resources, teamviews, ui
+from threadline.web.session import today
 
 opened = engagements.open_engagement("dashboard")
 if isinstance(opened, engagements.EngagementProblem):
@@ -17,7 +18,7 @@ store = resources.store()
 engagement = opened.record
 bank = resources.stored_bank(engagement.bank_hash)
 respondents = store.respondents(engagement.id)
-view = teamdata.team_view_of(engagement, bank, respondents)
+view = teamviews.team_view_of(engagement, bank, respondents)
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 
 
@@ -182,7 +183,7 @@ def show_workshop() -> None:
         }
         st.plotly_chart(charts.team_radar(bank, titles, series), config=CHART_CONFIG, key="consensus-radar")
     if consensus.agreed:
-        link = teamdata.consensus_share_link(store, consensus)
+        link = teamviews.consensus_share_link(store, consensus)
         if link:
             st.markdown("Read-only link to the consensus results, for the client:")
             st.code(link, language=None, wrap_lines=True)
@@ -198,7 +199,7 @@ def show_rounds() -> None:
     rounds = store.series(engagement.series_id)
     st.markdown(f"This is round {engagement.round} of {len(rounds)}.")
     if len(rounds) > 1:
-        comparison = teamdata.rounds_comparison(store, rounds)
+        comparison = teamviews.rounds_comparison(store, rounds)
         st.plotly_chart(
             charts.team_radar(bank, comparison.titles, comparison.series), config=CHART_CONFIG, key="rounds-radar"
         )

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from threadline import engagement_session as engagements
-from threadline import resources, session, ui
-from threadline.context import MAX_TEXT
-from threadline.store import EngagementClosedError
+from threadline.storage import EngagementClosedError
+from threadline.web import engagement_session as engagements
+from threadline.web import resources, session, ui
+from threadline.web.context import MAX_TEXT
 
 opened = engagements.open_engagement("invite")
 if isinstance(opened, engagements.EngagementProblem):

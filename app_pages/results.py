@@ -13,8 +13,8 @@ from scoring.confidence import Confidence, confidences
 from scoring.engine import MIN_GAP, Result, score
 from scoring.plan import Plan, Step, plan
 from scoring.team import MIN_GROUP
-from threadline import charts, resources, result_export, session, teamdata, ui
-from threadline.summary import (
+from threadline.reporting import charts, result_export, teamdata
+from threadline.reporting.summary import (
     average_line,
     confidence_line,
     default_targets,
@@ -23,6 +23,7 @@ from threadline.summary import (
     stage_rule,
     strengths_and_gaps,
 )
+from threadline.web import resources, session, teamviews, ui
 
 opened = session.open_assessment()
 if isinstance(opened, session.LinkProblem):
@@ -233,7 +234,7 @@ def show_team_results(result: Result) -> None:
     engagement = store.engagement(assessment.engagement_id)
     if not engagement.share_team:
         return
-    view = teamdata.team_view_of(engagement, bank, store.respondents(engagement.id))
+    view = teamviews.team_view_of(engagement, bank, store.respondents(engagement.id))
     if view is None:
         return
     safe = view.client_safe()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from threadline import resources, session, ui
-from threadline.context import ROLES, SIZES, clean_context, minutes_to_answer
+from threadline.web import resources, session, ui
+from threadline.web.context import ROLES, SIZES, clean_context, minutes_to_answer
 
 if session.links.INVITE_PARAM in st.query_params:
     ui.go("join", session.links.INVITE_PARAM, st.query_params.get(session.links.INVITE_PARAM))

@@ -4,8 +4,8 @@ import streamlit as st
 
 from scoring.answers import NA, Responses
 from scoring.engine import score
-from threadline import session, ui
-from threadline.session import UNANSWERED
+from threadline.web import session, ui
+from threadline.web.session import UNANSWERED
 
 NA_CHOICE = "__na__"
 NONE_OF_THESE = "__none__"

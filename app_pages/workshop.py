@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from threadline import charts, resources, teamdata, ui
-from threadline import engagement_session as engagements
+from threadline.reporting import charts, teamdata
+from threadline.web import engagement_session as engagements
+from threadline.web import resources, teamviews, ui
 
 NA_CHOICE = "__na__"
 
@@ -14,7 +15,7 @@ if isinstance(opened, engagements.EngagementProblem):
 store = resources.store()
 engagement = opened.record
 bank = resources.stored_bank(engagement.bank_hash)
-view = teamdata.team_view_of(engagement, bank, store.respondents(engagement.id))
+view = teamviews.team_view_of(engagement, bank, store.respondents(engagement.id))
 consensus = teamdata.consensus_summary(store, engagement, bank, opened.token)
 
 scored = [q.id for q in bank.questions.values() if q.is_scored]

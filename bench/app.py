@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bench.core import DEFAULT_BANK, random_answers
 from scoring.validate import load_bank
-from threadline.store import Store
+from threadline.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

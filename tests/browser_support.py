@@ -32,7 +32,7 @@ import pytest
 
 from scoring.bank import Bank
 from scoring.validate import parse_bank
-from threadline.store import Store
+from threadline.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from threadline.store import Store
+from threadline.storage import Store
 
 _POSTGRES_URL_VARIABLE = "TEST_DATABASE_URL"
 

@@ -26,10 +26,10 @@ from streamlit.testing.v1 import AppTest
 
 from scoring.validate import parse_bank
 from tests.banks import SMALL
-from threadline import session
 from threadline.catalog import load_catalog
-from threadline.charts import axis_label
-from threadline.store import Store, content_hash
+from threadline.reporting.charts import axis_label
+from threadline.storage import Store, content_hash
+from threadline.web import session
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -52,10 +52,10 @@ from tests.test_app import (
     run,
     stage,
 )
-from threadline import session
-from threadline.charts import axis_label
-from threadline.context import ROLES
-from threadline.store import EngagementRecord, Store, engagements
+from threadline.reporting.charts import axis_label
+from threadline.storage import EngagementRecord, Store, engagements
+from threadline.web import session
+from threadline.web.context import ROLES
 
 app_env = test_app.app_env  # the fixtures of tests/test_app.py: a fresh database per test
 db = test_app.db

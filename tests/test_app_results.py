@@ -24,8 +24,8 @@ from tests.test_app import (
     run,
     stored_assessment,
 )
-from threadline import session
-from threadline.summary import default_targets
+from threadline.reporting.summary import default_targets
+from threadline.web import session
 
 app_env = test_app.app_env  # the fixtures of tests/test_app.py: a fresh database per test
 db = test_app.db

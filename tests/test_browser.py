@@ -44,8 +44,8 @@ from tests.browser_support import (  # noqa: F401  (the *_fixture imports regist
     settle,
     store_fixture,
 )
-from threadline.store import Store
-from threadline.summary import headline
+from threadline.reporting.summary import headline
+from threadline.storage import Store
 
 pytestmark = pytest.mark.browser
 

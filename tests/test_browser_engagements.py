@@ -44,10 +44,10 @@ from tests.browser_support import (  # noqa: F401  (the *_fixture imports regist
     settle,
     store_fixture,
 )
-from threadline.context import ROLES
-from threadline.store import Store
-from threadline.summary import headline
-from threadline.teamdata import team_headline
+from threadline.reporting.summary import headline
+from threadline.reporting.teamdata import team_headline
+from threadline.storage import Store
+from threadline.web.context import ROLES
 
 pytestmark = pytest.mark.browser
 

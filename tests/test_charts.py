@@ -10,7 +10,7 @@ from scoring.answers import NA, Responses
 from scoring.engine import score
 from scoring.validate import parse_bank
 from tests.banks import FIVE_LEVELS, small_bank
-from threadline import charts
+from threadline.reporting import charts
 
 # Four dimensions of one five-option question each: option "k" scores k.
 FOUR = (

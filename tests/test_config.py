@@ -23,7 +23,7 @@ def no_settings(monkeypatch):
 
 
 def test_defaults_need_no_configuration():
-    assert load_settings() == Settings(
+    assert load_settings(streamlit.secrets) == Settings(
         database_url=f"sqlite:///{ROOT / 'data' / 'threadline.db'}",
         questions_dir=ROOT / "questions",
         default_bank="social-integration",
@@ -42,7 +42,7 @@ def test_environment_variables_override_the_defaults(monkeypatch, tmp_path):
     monkeypatch.setenv("THREADLINE_DEFAULT_BANK", "customer-experience")
     monkeypatch.setenv("THREADLINE_PUBLIC_URL", "https://threadline.example/app")
 
-    assert load_settings() == Settings(
+    assert load_settings(streamlit.secrets) == Settings(
         database_url="postgresql://app@db.internal/threadline",
         questions_dir=tmp_path / "banks",
         default_bank="customer-experience",
@@ -53,7 +53,7 @@ def test_environment_variables_override_the_defaults(monkeypatch, tmp_path):
 def test_each_variable_overrides_only_its_own_setting(monkeypatch):
     monkeypatch.setenv("THREADLINE_DEFAULT_BANK", "customer-experience")
 
-    settings = load_settings()
+    settings = load_settings(streamlit.secrets)
 
     assert settings.default_bank == "customer-experience"
     assert settings.database_url == f"sqlite:///{ROOT / 'data' / 'threadline.db'}"
@@ -65,7 +65,7 @@ def test_an_empty_variable_counts_as_unset(monkeypatch):
     for name in VARIABLES:
         monkeypatch.setenv(name, "")
 
-    assert load_settings() == Settings(
+    assert load_settings(streamlit.secrets) == Settings(
         database_url=f"sqlite:///{ROOT / 'data' / 'threadline.db'}",
         questions_dir=ROOT / "questions",
         default_bank="social-integration",
@@ -76,7 +76,7 @@ def test_an_empty_variable_counts_as_unset(monkeypatch):
 def test_questions_dir_is_a_path(monkeypatch, tmp_path):
     monkeypatch.setenv("THREADLINE_QUESTIONS", str(tmp_path))
 
-    assert isinstance(load_settings().questions_dir, Path)
+    assert isinstance(load_settings(streamlit.secrets).questions_dir, Path)
 
 
 def test_streamlit_secrets_are_used_when_the_environment_is_silent(monkeypatch):
@@ -86,7 +86,7 @@ def test_streamlit_secrets_are_used_when_the_environment_is_silent(monkeypatch):
         {"DATABASE_URL": "postgresql://secret@db/threadline", "THREADLINE_PUBLIC_URL": "https://from.secrets"},
     )
 
-    settings = load_settings()
+    settings = load_settings(streamlit.secrets)
 
     assert settings.database_url == "postgresql://secret@db/threadline"
     assert settings.public_url == "https://from.secrets"
@@ -97,7 +97,7 @@ def test_the_environment_wins_over_secrets(monkeypatch):
     monkeypatch.setattr(streamlit, "secrets", {"DATABASE_URL": "postgresql://secret@db/threadline"})
     monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/env.db")
 
-    assert load_settings().database_url == "sqlite:////tmp/env.db"
+    assert load_settings(streamlit.secrets).database_url == "sqlite:////tmp/env.db"
 
 
 def test_unreadable_secrets_are_ignored(monkeypatch):
@@ -107,4 +107,4 @@ def test_unreadable_secrets_are_ignored(monkeypatch):
 
     monkeypatch.setattr(streamlit, "secrets", Broken())
 
-    assert load_settings().database_url == f"sqlite:///{ROOT / 'data' / 'threadline.db'}"
+    assert load_settings(streamlit.secrets).database_url == f"sqlite:///{ROOT / 'data' / 'threadline.db'}"

@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from scoring.bank import Bank
 from scoring.team import TeamView, encode_rows, team_view
 from tests.banks import SMALL, small_bank
-from threadline import exports
-from threadline import store as store_module
-from threadline.exports import EngagementImportError
-from threadline.store import EngagementRecord, Store
+from threadline import storage as store_module
+from threadline.reporting import exports
+from threadline.reporting.exports import EngagementImportError
+from threadline.storage import EngagementRecord, Store
 
 BANK_TEXT = SMALL.replace("OVERALL", "mean")
 DEPARTMENTS = ["Leadership", "Marketing", "HR"]

@@ -9,7 +9,7 @@ from scoring.answers import NA, Responses
 from scoring.engine import score
 from scoring.plan import is_done, plan
 from tests.banks import planned_bank
-from threadline.summary import default_targets
+from threadline.reporting.summary import default_targets
 
 BANK = planned_bank("weakest_link")
 UNANSWERED = object()

@@ -10,8 +10,8 @@ from scoring.confidence import confidences
 from scoring.engine import score
 from scoring.plan import plan
 from tests.banks import planned_bank
-from threadline.result_export import PLAN_COLUMNS, SCORE_COLUMNS, answer_text, plan_csv, scores_csv
-from threadline.summary import default_targets
+from threadline.reporting.result_export import PLAN_COLUMNS, SCORE_COLUMNS, answer_text, plan_csv, scores_csv
+from threadline.reporting.summary import default_targets
 
 BANK = planned_bank("weakest_link")
 # Strategy 1.0 caps the stage at 2; Customer care 5.0; average 11 / 3 = 3.67; default targets 3.

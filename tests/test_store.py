@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.store_support import all_stored_text, in_parallel
 from threadline.links import derive_share_token, hash_token, new_token
-from threadline.store import MAX_NOTE_LENGTH, MIGRATIONS, LinkLookup, NotFoundError, Store, content_hash
+from threadline.storage import MAX_NOTE_LENGTH, MIGRATIONS, LinkLookup, NotFoundError, Store, content_hash
 
 BANK_TEXT = "id: default\nversion: '1.0'\ntitle: Social business maturity\n"
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.store_support import all_stored_text, in_parallel
-from threadline import store as store_module
+from threadline import storage as store_module
 from threadline.links import (
     derive_consensus_token,
     derive_invite_token,
@@ -18,7 +18,7 @@ from threadline.links import (
     looks_like_token,
     new_token,
 )
-from threadline.store import (
+from threadline.storage import (
     EngagementClosedError,
     EngagementLink,
     EngagementRecord,

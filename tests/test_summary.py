@@ -9,7 +9,7 @@ from scoring.confidence import confidences
 from scoring.engine import score
 from scoring.validate import parse_bank
 from tests.banks import FIVE_LEVELS, nearest_bank, small_bank
-from threadline.summary import (
+from threadline.reporting.summary import (
     average_line,
     confidence_line,
     default_targets,

@@ -31,9 +31,9 @@ from scoring.engine import Result
 from scoring.team import encode_rows
 from scoring.team import team_view as build_team_view
 from tests.banks import SMALL, small_bank
-from threadline import teamdata
 from threadline.links import derive_consensus_token
-from threadline.store import EngagementRecord, Respondent, Store
+from threadline.reporting import teamdata
+from threadline.storage import EngagementRecord, Respondent, Store
 
 BANK = small_bank("mean")
 SMALL_TEXT = SMALL.replace("OVERALL", "mean")  # the stored text of BANK

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,29 +32,32 @@ class Settings:
     consultant_password: str | None = None
 
 
-def load_settings() -> Settings:
-    """Read the settings from the environment, then Streamlit secrets, then defaults."""
+class Secrets(Protocol):
+    """Anything with `get(name)`, such as `st.secrets` (which the web shell passes in)."""
+
+    def get(self, name: str) -> Any: ...
+
+
+def load_settings(secrets: Secrets | None = None) -> Settings:
+    """Read the settings from the environment, then the secrets given, then defaults."""
+
+    def setting(name: str) -> str | None:
+        return os.environ.get(name) or _secret(secrets, name)
+
     return Settings(
-        database_url=_setting("DATABASE_URL") or f"sqlite:///{ROOT / 'data' / 'threadline.db'}",
-        questions_dir=Path(_setting("THREADLINE_QUESTIONS") or ROOT / "questions"),
-        default_bank=_setting("THREADLINE_DEFAULT_BANK") or "social-integration",
-        public_url=_setting("THREADLINE_PUBLIC_URL"),
-        consultant_password=_setting("CONSULTANT_PASSWORD"),
+        database_url=setting("DATABASE_URL") or f"sqlite:///{ROOT / 'data' / 'threadline.db'}",
+        questions_dir=Path(setting("THREADLINE_QUESTIONS") or ROOT / "questions"),
+        default_bank=setting("THREADLINE_DEFAULT_BANK") or "social-integration",
+        public_url=setting("THREADLINE_PUBLIC_URL"),
+        consultant_password=setting("CONSULTANT_PASSWORD"),
     )
 
 
-def _setting(name: str) -> str | None:
-    value = os.environ.get(name)
-    if value:
-        return value
-    return _secret(name)
-
-
-def _secret(name: str) -> str | None:
+def _secret(secrets: Secrets | None, name: str) -> str | None:
+    if secrets is None:
+        return None
     try:
-        import streamlit as st
-
-        value = st.secrets.get(name)
-    except Exception:  # no secrets file, or not running under Streamlit: secrets are optional
+        value = secrets.get(name)
+    except Exception:  # no secrets file: secrets are optional
         return None
     return str(value) if value else None

@@ -16,7 +16,8 @@ import streamlit as st
 
 from scoring.answers import Answer
 from scoring.bank import Bank
-from threadline import links, resources
+from threadline import links
+from threadline.web import resources
 
 SESSION_KEY = "assessment"
 SHARE_NOTES_KEY = "share_notes"

@@ -1,7 +1,7 @@
-"""The engagement pages' data: team views from stored answers, and tables and texts built from them.
+"""The engagement pages' figures: tables and texts built from team views.
 
-Aggregation itself is `scoring.team` (pure, vectorised); this module fetches what it needs
-from the store, caches the views, and shapes the figures for Streamlit (pandas tables).
+Aggregation itself is `scoring.team` (pure, vectorised); the views come from
+`threadline.web.teamviews` (cached per engagement). No Streamlit here.
 """
 
 from __future__ import annotations
@@ -12,40 +12,14 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 from scoring.answers import Responses
 from scoring.bank import Bank
-from scoring.batch import encode
 from scoring.engine import Result, score
-from scoring.team import MIN_GROUP, NA_COLUMN, TeamView, round_change, shown_departments, team_view
-from threadline import links, resources
-from threadline.session import base_url
-from threadline.store import EngagementRecord, Respondent, Store
+from scoring.team import MIN_GROUP, NA_COLUMN, TeamView, shown_departments
+from threadline.storage import EngagementRecord, Respondent, Store
 
 NA_LABEL = "Not applicable / don't know"
-
-
-def team_view_of(engagement: EngagementRecord, bank: Bank, respondents: list[Respondent]) -> TeamView | None:
-    """The team view of an engagement's submitted responses (None before the first one).
-
-    Cached per engagement and per set of submissions, so reruns that change nothing are free.
-    """
-    submitted = tuple(
-        (r.assessment_id, r.department or "", r.submitted_at) for r in respondents if r.status == "submitted"
-    )
-    if not submitted:
-        return None
-    return _cached_view(engagement.id, engagement.bank_hash, tuple(engagement.departments), submitted)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _cached_view(engagement_id: int, bank_hash: str, order: tuple[str, ...], submitted: tuple) -> TeamView:
-    bank = resources.stored_bank(bank_hash)
-    answers = resources.store().respondent_answers([engagement_id])
-    ids = [assessment_id for assessment_id, _, _ in submitted]
-    table = encode(bank, [answers.get(aid, {}) for aid in ids])
-    return team_view(bank, table, [department for _, department, _ in submitted], order)
 
 
 def values(array: np.ndarray) -> list[float | None]:
@@ -110,7 +84,7 @@ def responses_by_department(engagement: EngagementRecord, respondents: list[Resp
 
 
 def _client_departments(engagement: EngagementRecord, respondents: list[Respondent]) -> set[str]:
-    """The departments whose breakdown `TeamView.client_safe` keeps, in the view `team_view_of` builds.
+    """The departments whose breakdown `TeamView.client_safe` keeps, in the view the pages build (`teamviews`).
 
     Not only those with MIN_GROUP submissions: while fewer than MIN_GROUP respondents are withheld,
     the smallest shown departments are withheld too (see `scoring.team.TeamView.client_safe`).
@@ -221,40 +195,3 @@ def consensus_summary(store: Store, engagement: EngagementRecord, bank: Bank, da
     agreed = sum(1 for q in scored if q.id in answers)
     result = score(bank, Responses(answers)) if agreed else None
     return ConsensusSummary(assessment_id, token, agreed, len(scored), result, store.reasons(assessment_id), answers)
-
-
-def consensus_share_link(store: Store, consensus: ConsensusSummary) -> str | None:
-    """The client's read-only link to the consensus results, when sharing is on."""
-    token = store.current_share_token(consensus.assessment_id, consensus.token)
-    return None if token is None else links.share_url(base_url(), token)
-
-
-@dataclass(frozen=True)
-class RoundsComparison:
-    """The team mean per round (radar series) and the change per dimension (table)."""
-
-    titles: list[str]
-    series: dict[str, list[float | None]]
-    table: pd.DataFrame
-
-
-def rounds_comparison(store: Store, rounds: list[EngagementRecord]) -> RoundsComparison:
-    """Compare the rounds of an engagement series on the latest round's dimensions."""
-    views = []
-    for record in rounds:
-        bank = resources.stored_bank(record.bank_hash)
-        view = team_view_of(record, bank, store.respondents(record.id))
-        views.append((record, view))
-    latest_bank = resources.stored_bank(rounds[-1].bank_hash)
-    ids = [d.id for d in latest_bank.dimensions]
-    series = {}
-    for record, view in views:
-        means = dict(zip(view.dimensions.ids, view.dimensions.mean, strict=True)) if view else {}
-        series[f"Round {record.round}"] = [None if np.isnan(means.get(i, np.nan)) else float(means[i]) for i in ids]
-    table = pd.DataFrame({"Dimension": [d.title for d in latest_bank.dimensions]})
-    for (record, view), (_, previous) in zip(views[1:], views[:-1], strict=True):
-        change = round_change(previous, view) if view and previous else {}
-        table[f"Round {record.round} vs {record.round - 1}"] = [round(change.get(i, np.nan), 2) for i in ids]
-    for name, means in series.items():
-        table[name] = [None if m is None else round(m, 2) for m in means]
-    return RoundsComparison([d.title for d in latest_bank.dimensions], series, table)

@@ -10,13 +10,13 @@ from scoring.bank import Bank
 from scoring.validate import parse_bank
 from threadline.catalog import Entry, load_catalog
 from threadline.config import Settings, load_settings
-from threadline.store import Store
+from threadline.storage import Store
 
 
 @st.cache_resource(show_spinner=False)
 def settings() -> Settings:
     """The settings, read once per process."""
-    return load_settings()
+    return load_settings(st.secrets)
 
 
 @st.cache_resource(show_spinner=False)

@@ -8,9 +8,10 @@ from typing import Literal
 
 import streamlit as st
 
-from threadline import links, resources
-from threadline.session import base_url
-from threadline.store import EngagementRecord
+from threadline import links
+from threadline.storage import EngagementRecord
+from threadline.web import resources
+from threadline.web.session import base_url
 
 CONSULTANT_OK = "consultant_ok"
 

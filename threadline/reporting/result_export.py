@@ -13,8 +13,8 @@ from scoring.bank import Bank, Question
 from scoring.confidence import Confidence
 from scoring.engine import Result, question_score
 from scoring.plan import Plan
-from threadline.exports import NA_LABEL, csv_bytes, number
-from threadline.summary import average_line, evenness, headline, position, ranked_gaps, stage_rule
+from threadline.reporting.exports import NA_LABEL, csv_bytes, number
+from threadline.reporting.summary import average_line, evenness, headline, position, ranked_gaps, stage_rule
 
 SCORE_COLUMNS = (
     "dimension",

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from scoring.bank import Bank
 from scoring.engine import Result
-from threadline.summary import ranked_gaps
+from threadline.reporting.summary import ranked_gaps
 
 INK = "#1f2933"
 GRID = "#d5dedc"

@@ -40,7 +40,7 @@ from scoring.bank import Bank, Question
 from scoring.engine import level_of, question_score
 from scoring.team import NA_COLUMN, TeamView
 from scoring.validate import BankError, parse_bank
-from threadline.store import (
+from threadline.storage import (
     MAX_ID_LENGTH,
     AnswerValue,
     EngagementRecord,
