@@ -1,20 +1,27 @@
-# Threadline: `make run` starts the app, `make test` runs the linter and the whole suite.
+# Threadline: `make run` starts the app, `make test` runs the linters and the whole suite.
+# Both install from the lock files (exact versions with hashes); `make lock` regenerates them.
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# The lock files are made with pip-tools for this venv's Python (3.11, Linux);
+# `make lock LOCK_FLAGS=--upgrade` also moves every unpinned dependency to its newest version.
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_FLAGS ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(PY) -m piptools compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS)
 
-.PHONY: run test lint format bench validate clean
+.PHONY: run test lint format bench validate lock schema clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -r requirements.txt
+$(VENV)/.runtime: requirements.lock | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: requirements.lock requirements-dev.lock | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@ $(VENV)/.runtime
 
 run: $(VENV)/.runtime
@@ -23,6 +30,7 @@ run: $(VENV)/.runtime
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 format: $(VENV)/.dev
 	$(PY) -m ruff check --fix .
@@ -37,5 +45,16 @@ bench: $(VENV)/.dev
 validate: $(VENV)/.runtime
 	$(PY) -m scoring validate questions/*.yaml questions/examples/*.yaml
 
+# requirements.lock from requirements.txt, then requirements-dev.lock from requirements-dev.txt
+# with the runtime versions as constraints, so that both locks agree.
+lock: | $(VENV)/bin/python
+	$(PY) -m pip install --quiet $(PIP_TOOLS)
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --constraint requirements.lock --output-file requirements-dev.lock requirements-dev.txt
+
+# docs/engagement-document.schema.json from the models in threadline/reporting/engagement_document.py
+schema: $(VENV)/.runtime
+	$(PY) -m threadline.reporting.engagement_document docs/engagement-document.schema.json
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,12 +1,11 @@
 """Consultants: create an engagement (a client assessment with many respondents)."""
 
-import datetime as dt
-
 import streamlit as st
 
+from threadline import catalog
 from threadline.reporting import exports
 from threadline.web import engagement_session as engagements
-from threadline.web import resources, ui
+from threadline.web import resources, session, ui
 from threadline.web.context import MAX_TEXT, ROLES
 
 st.title("Run an assessment with a client team")
@@ -42,7 +41,7 @@ if created:
         st.rerun()
     st.stop()
 
-usable = [entry for entry in resources.catalog() if entry.bank is not None]
+usable = catalog.usable(resources.catalog())
 if not usable:
     st.warning("No question bank can be used right now.")
     st.stop()
@@ -57,7 +56,8 @@ with st.form("engagement"):
         accept_new_options=True,
         help="Type to add a department of your own.",
     )
-    closes = st.date_input("Closing date (optional)", value=None, min_value=dt.date.today())
+    # engagements close by the UTC date (`session.today`), so the earliest closing date is today in UTC
+    closes = st.date_input("Closing date (optional)", value=None, min_value=session.today())
     left, right = st.columns(2)
     consultant = left.text_input("Your name", max_chars=MAX_TEXT)
     logo = right.text_input("Header text for the report", max_chars=MAX_TEXT, placeholder="e.g. your firm's name")

@@ -4,17 +4,20 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from scoring.team import MIN_GROUP
+from scoring.team import MIN_GROUP, TeamView
+from threadline import catalog
 from threadline.reporting import charts, exports, teamdata
 from threadline.web import engagement_session as engagements
 from threadline.web import resources, teamviews, ui
 from threadline.web.session import today
 
-opened = engagements.open_engagement("dashboard")
-if isinstance(opened, engagements.EngagementProblem):
-    ui.engagement_problem_page(opened.reason, "dashboard")
+found = engagements.open_engagement("dashboard")
+if isinstance(found, engagements.EngagementProblem):
+    ui.engagement_problem_page(found.reason, "dashboard")
+opened = found
 
-store = resources.store()
+store = resources.store()  # reads; every write goes through `access`
+access = engagements.dashboard_access(opened)
 engagement = opened.record
 bank = resources.stored_bank(engagement.bank_hash)
 respondents = store.respondents(engagement.id)
@@ -92,10 +95,10 @@ def show_team() -> None:
         )
     with st.expander("Team scores as a table"):
         st.dataframe(teamdata.dimension_table(bank, view), hide_index=True, width="stretch")
-    show_perception_gap(titles, names)
+    show_perception_gap(view, titles, names)
 
 
-def show_perception_gap(titles: list[str], names: tuple[str, ...]) -> None:
+def show_perception_gap(view: TeamView, titles: list[str], names: tuple[str, ...]) -> None:
     st.subheader("Perception gap", anchor=False)
     if len(names) < 2:
         st.caption("The perception gap needs responses from at least two departments.")
@@ -119,8 +122,8 @@ def show_perception_gap(titles: list[str], names: tuple[str, ...]) -> None:
 
 
 def show_disagreement() -> None:
-    if view is None or len(respondents) == 0:
-        st.info("Disagreement appears once two responses are submitted.")
+    if view is None:
+        st.info(teamdata.DISAGREEMENT_WAITING)
         return
     st.markdown(
         "**Alignment** runs from 1 (everyone gives the same score) to 0 (the team is split between the "
@@ -134,12 +137,11 @@ def show_disagreement() -> None:
         charts.alignment_bars([titles[i] for i in dimension_ids], alignment), config=CHART_CONFIG, key="alignment"
     )
     st.subheader("Questions with the widest disagreement", anchor=False)
-    shown = st.slider("How many questions", 3, len(view.questions.ids), min(8, len(view.questions.ids)))
-    for rank, question_id in enumerate(view.disputed_questions()[:shown], start=1):
-        show_distribution(rank, question_id)
+    for rank, question_id in enumerate(teamviews.disputed_questions_shown(view), start=1):
+        show_distribution(view, rank, question_id)
 
 
-def show_distribution(rank: int, question_id: str) -> None:
+def show_distribution(view: TeamView, rank: int, question_id: str) -> None:
     question = bank.questions[question_id]
     stats = teamdata.question_row(view, question_id)
     with st.container(border=True):
@@ -188,10 +190,10 @@ def show_workshop() -> None:
             st.markdown("Read-only link to the consensus results, for the client:")
             st.code(link, language=None, wrap_lines=True)
             if st.button("Turn the consensus link off"):
-                store.revoke_share(consensus.assessment_id)
+                access.stop_sharing_consensus()
                 st.rerun()
         elif st.button("Share the consensus results with the client"):
-            store.enable_share(consensus.assessment_id, consensus.token)
+            access.share_consensus()
             st.rerun()
 
 
@@ -206,23 +208,15 @@ def show_rounds() -> None:
         st.dataframe(comparison.table, hide_index=True, width="stretch")
     with st.form("new-round"):
         st.markdown("**Start a new round** with the same client and departments, months later.")
-        usable = [entry for entry in resources.catalog() if entry.bank is not None and entry.bank.id == bank.id]
+        usable = [entry for entry in catalog.usable(resources.catalog()) if entry.bank.id == bank.id]
         choices = ["The same bank version"] + [f"{e.bank.title} {e.bank.version} (current file)" for e in usable]
         picked = st.selectbox("Bank", range(len(choices)), format_func=choices.__getitem__)
         if st.form_submit_button("Start round " + str(len(rounds) + 1)):
             entry = usable[picked - 1] if picked else None
-            bank_hash = (
-                store.put_bank(entry.content, entry.bank.id, entry.bank.version) if entry else engagement.bank_hash
-            )
-            _, _, dashboard = store.create_engagement(
-                bank_hash,
-                engagement.client,
-                engagement.consultant,
-                engagement.logo_text,
-                list(engagement.departments),
-                None,
-                series_id=engagement.series_id,
-            )
+            if entry is not None:
+                dashboard = access.start_round(entry.content, entry.bank.id, entry.bank.version)
+            else:
+                dashboard = access.start_round(None)
             st.session_state["new_round_dashboard"] = dashboard
             st.rerun()
     new_dashboard = st.session_state.get("new_round_dashboard")
@@ -245,7 +239,7 @@ def show_exports_and_settings() -> None:
     )
     middle.download_button(
         "Scores by department (CSV)",
-        lambda: exports.scores_csv(bank, view),
+        lambda: exports.scores_csv(bank, view) if view is not None else b"",
         file_name=f"{slug}-scores.csv",
         mime="text/csv",
         width="stretch",
@@ -260,25 +254,25 @@ def show_exports_and_settings() -> None:
     )
     st.subheader("Settings", anchor=False)
     share = st.toggle(
-        "Respondents see the team results (departments under 3 responses are left out)",
+        f"Respondents see the team results (departments under {MIN_GROUP} responses are left out)",
         value=engagement.share_team,
     )
     if share != engagement.share_team:
-        store.set_share_team(engagement.id, share)
+        access.set_share_team(share)
         st.rerun()
     left, right = st.columns(2)
     if engagement.status == "open":
         if left.button("Close to new responses", width="stretch"):
-            store.set_engagement_status(engagement.id, "closed")
+            access.close()
             st.rerun()
     elif left.button("Reopen for responses", width="stretch"):
-        store.set_engagement_status(engagement.id, "open")
+        access.reopen()
         st.rerun()
     if right.button("Replace the invite link", width="stretch"):
-        store.rotate_engagement_link(engagement.id, "invite", opened.token)
+        access.replace_invite_link()
         st.rerun()
     if st.button("Replace this dashboard link (links already sent keep working)"):
-        new = store.rotate_engagement_link(engagement.id, "dashboard", opened.token)
+        new = access.replace_dashboard_link()
         ui.go("dashboard", "dashboard", new)
 
 

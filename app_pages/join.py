@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from threadline.storage import EngagementClosedError
+from scoring.team import MIN_GROUP
 from threadline.web import engagement_session as engagements
 from threadline.web import resources, session, ui
 from threadline.web.context import MAX_TEXT
@@ -27,7 +27,7 @@ st.markdown(
     f"You are invited{by} to give your view of how {ui.plain(engagement.client)} uses social media. "
     "Answer for the organisation as you see it from where you work; there are no right answers. "
     "Your answers are combined with your colleagues' answers, and a department's breakdown is only "
-    "shown to the client when at least three people from it have answered."
+    f"shown to the client when at least {MIN_GROUP} people from it have answered."
 )
 with st.form("join"):
     department = st.selectbox("Your department", engagement.departments, index=None, placeholder="Choose")
@@ -38,9 +38,8 @@ if started:
     if department is None:
         st.error("Choose your department first.")
         st.stop()
-    try:
-        _, token = resources.store().add_respondent(engagement.id, department, name.strip() or None)
-    except EngagementClosedError:
+    token = engagements.join(opened, department, name.strip() or None)
+    if token is None:
         st.info("This assessment has just closed: it no longer takes new responses.")
         st.stop()
     st.session_state.pop(session.SESSION_KEY, None)

@@ -66,8 +66,8 @@ def show_header(result: Result) -> None:
 
 def step_source(step: Step) -> str:
     """Which answer a step comes from, in words."""
-    question = bank.questions[step.question_id]
-    label = next(o.label for o in question.options or () if o.id == step.option_id)
+    question = bank.scored_questions[step.question_id]
+    label = next(o.label for o in question.options if o.id == step.option_id)
     if step.ticked:
         return f"You answered *{ui.plain(question.text)}* with: “{ui.plain(label)}”"
     return f"*{ui.plain(question.text)}*: “{ui.plain(label)}” was not ticked"

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from threadline.catalog import usable as usable_entries
 from threadline.web import resources, session, ui
 from threadline.web.context import ROLES, SIZES, clean_context, minutes_to_answer
 
@@ -16,7 +17,7 @@ if session.links.RESUME_PARAM in st.query_params or session.links.VIEW_PARAM in 
     ui.go_with(opened, "survey" if opened.editable and opened.status != "submitted" else "results")
 
 entries = resources.catalog()
-usable = [entry for entry in entries if entry.bank is not None]
+usable = usable_entries(entries)
 broken = [entry for entry in entries if entry.bank is None]
 
 st.title("Threadline")
@@ -49,7 +50,7 @@ else:
     chosen = usable[0]
 bank = chosen.bank
 
-scored = sum(1 for question in bank.questions.values() if question.is_scored)
+scored = len(bank.scored_questions)
 st.markdown(
     f"**{ui.plain(bank.title)}**: {len(bank.dimensions)} areas, {scored} questions"
     + (f" and {len(bank.questions) - scored} free-text" if len(bank.questions) > scored else "")

@@ -1,16 +1,20 @@
 """Survey: one dimension a page, every answer saved to the database as it is given."""
 
+from typing import Any
+
 import streamlit as st
 
-from scoring.answers import NA, Responses
+from scoring.answers import NA, NA_LABEL, Responses
+from scoring.bank import Question, ScoredQuestion
 from scoring.engine import score
 from threadline.web import session, ui
-from threadline.web.session import UNANSWERED
+from threadline.web.session import UNANSWERED, AnswerChange
+from threadline.web.ui import NA_CHOICE
 
-NA_CHOICE = "__na__"
 NONE_OF_THESE = "__none__"
-NA_LABEL = "Not applicable / don't know"
 NOTE_MAX_CHARS = 500
+LABEL_MAX_CHARS = 200  # a widget's hidden label: the question text, cut
+MISSING_MAX_CHARS = 90  # a question's text on its button in the list of missing answers
 
 opened = session.open_assessment()
 if isinstance(opened, session.LinkProblem):
@@ -25,18 +29,18 @@ def widget_key(question_id: str, part: str = "") -> str:
     return f"answer:{assessment.id}:{question_id}:{part}"
 
 
-def save_choice(question) -> None:
+def save_choice(question: ScoredQuestion) -> None:
     chosen = st.session_state[widget_key(question.id)]
     value = UNANSWERED if chosen is None else NA if chosen == NA_CHOICE else chosen
     session.record_answer(assessment, question.id, value)
 
 
-def save_text(question) -> None:
+def save_text(question: Question) -> None:
     text = st.session_state[widget_key(question.id)]
     session.record_answer(assessment, question.id, text if text.strip() else UNANSWERED)
 
 
-def save_multi(question, changed: str) -> None:
+def save_multi(question: ScoredQuestion, changed: str) -> None:
     """Checkbox lists: 'none of these' and N/A exclude the options, and the reverse."""
     state = st.session_state
     if state[widget_key(question.id, changed)] and changed in (NONE_OF_THESE, NA_CHOICE):
@@ -47,6 +51,7 @@ def save_multi(question, changed: str) -> None:
         state[widget_key(question.id, NONE_OF_THESE)] = False
         state[widget_key(question.id, NA_CHOICE)] = False
     chosen = tuple(o for o in question.option_ids if state[widget_key(question.id, o)])
+    value: AnswerChange
     if state.get(widget_key(question.id, NA_CHOICE)):
         value = NA
     elif chosen or state[widget_key(question.id, NONE_OF_THESE)]:
@@ -56,11 +61,11 @@ def save_multi(question, changed: str) -> None:
     session.record_answer(assessment, question.id, value)
 
 
-def save_note(question) -> None:
+def save_note(question: Question) -> None:
     session.record_note(assessment, question.id, st.session_state[widget_key(question.id, "note")])
 
 
-def show_note(question) -> None:
+def show_note(question: Question) -> None:
     """The optional evidence note on a scored answer: where an outsider could see it."""
     key = widget_key(question.id, "note")
     if key not in st.session_state:
@@ -75,7 +80,7 @@ def show_note(question) -> None:
     )
 
 
-def restore_widgets(question) -> None:
+def restore_widgets(question: Question) -> None:
     """Widgets start from the stored answer whenever they are (re)created."""
     answer = assessment.answers.get(question.id, UNANSWERED)
     state = st.session_state
@@ -94,7 +99,7 @@ def restore_widgets(question) -> None:
             state[widget_key(question.id)] = None if answer is UNANSWERED else NA_CHOICE if answer is NA else answer
 
 
-def show_question(number: int, question, flag_missing: bool) -> None:
+def show_question(number: int, question: Question, flag_missing: bool) -> None:
     restore_widgets(question)
     required = "" if question.is_required else " *(optional)*"
     st.markdown(f"**{number}.** {question.text}{required}")
@@ -105,7 +110,7 @@ def show_question(number: int, question, flag_missing: bool) -> None:
     if question.type == "choice":
         labels = {o.id: o.label for o in question.options} | {NA_CHOICE: NA_LABEL}
         st.radio(
-            ui.plain(question.text)[:200],
+            ui.plain_cut(question.text, LABEL_MAX_CHARS),
             [*question.option_ids, *([NA_CHOICE] if question.allow_na else [])],
             format_func=labels.__getitem__,
             key=widget_key(question.id),
@@ -123,7 +128,7 @@ def show_question(number: int, question, flag_missing: bool) -> None:
             st.checkbox(label, key=widget_key(question.id, part), on_change=save_multi, args=(question, part))
     else:
         st.text_area(
-            ui.plain(question.text)[:200],
+            ui.plain_cut(question.text, LABEL_MAX_CHARS),
             key=widget_key(question.id),
             on_change=save_text,
             args=(question,),
@@ -161,9 +166,9 @@ def show_missing_list() -> None:
     pages = {d.id: i for i, d in enumerate(bank.dimensions)}
     for question_id in missing:
         dimension = bank.dimension_of[question_id]
-        text = ui.plain(bank.questions[question_id].text)
+        text = ui.plain_cut(bank.questions[question_id].text, MISSING_MAX_CHARS, "…")
         st.button(
-            f"{dimension.title}: {text if len(text) <= 90 else text[:89] + '…'}",
+            f"{dimension.title}: {text}",
             key=f"missing:{question_id}",
             on_click=session.go_to_page,
             args=(assessment, pages[dimension.id]),
@@ -172,7 +177,7 @@ def show_missing_list() -> None:
 
 
 @st.fragment
-def question_block(number: int, question, progress_slot, flag_missing: bool) -> None:
+def question_block(number: int, question: Question, progress_slot: Any, flag_missing: bool) -> None:
     """One question; a click reruns only this block and the progress bar above."""
     show_question(number, question, flag_missing)
     progress_slot.progress(*progress_text())

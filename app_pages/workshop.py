@@ -2,24 +2,25 @@
 
 import streamlit as st
 
+from scoring.answers import NA, NA_LABEL, Answer
 from threadline.reporting import charts, teamdata
 from threadline.web import engagement_session as engagements
 from threadline.web import resources, teamviews, ui
-
-NA_CHOICE = "__na__"
+from threadline.web.ui import NA_CHOICE
 
 opened = engagements.open_engagement("dashboard")
 if isinstance(opened, engagements.EngagementProblem):
     ui.engagement_problem_page(opened.reason, "dashboard")
 
-store = resources.store()
+store = resources.store()  # reads; every write goes through `access`
+access = engagements.dashboard_access(opened)
 engagement = opened.record
 bank = resources.stored_bank(engagement.bank_hash)
 view = teamviews.team_view_of(engagement, bank, store.respondents(engagement.id))
 consensus = teamdata.consensus_summary(store, engagement, bank, opened.token)
 
 scored = [q.id for q in bank.questions.values() if q.is_scored]
-order = ([q for q in view.disputed_questions() if q in bank.questions] if view else []) + scored
+order = ([q for q in view.disputed_questions() if q in bank.scored_questions] if view else []) + scored
 order = list(dict.fromkeys(order))
 position_key = f"workshop:{engagement.id}"
 position = min(st.session_state.get(position_key, 0), len(order) - 1)
@@ -32,16 +33,16 @@ def move(step: int) -> None:
 def save(question_id: str) -> None:
     question = bank.questions[question_id]
     key = f"agreed:{question_id}"
+    value: Answer
     if question.type == "multi":
-        value = list(st.session_state[key])
+        value = tuple(st.session_state[key])
     else:
         picked = st.session_state[key]
         if picked is None:
             st.session_state["workshop_error"] = "Choose the agreed answer first."
             return
-        value = None if picked == NA_CHOICE else picked
-    store.save_answer(consensus.assessment_id, question_id, value)
-    store.save_reason(consensus.assessment_id, question_id, st.session_state[f"reason:{question_id}"])
+        value = NA if picked == NA_CHOICE else picked
+    access.record_consensus(question_id, value, st.session_state[f"reason:{question_id}"])
     move(1)
 
 
@@ -66,7 +67,7 @@ st.selectbox(
 )
 
 question_id = order[position]
-question = bank.questions[question_id]
+question = bank.scored_questions[question_id]
 with st.container(border=True):
     st.caption(ui.plain(bank.dimension_of[question_id].title))
     st.markdown(f"**{question.text}**")
@@ -95,7 +96,7 @@ if question.type == "multi":
     )
 else:
     options = [*question.option_ids, *([NA_CHOICE] if question.allow_na else [])]
-    names = {o.id: o.label for o in question.options} | {NA_CHOICE: teamdata.NA_LABEL}
+    names = {o.id: o.label for o in question.options} | {NA_CHOICE: NA_LABEL}
     if f"agreed:{question_id}" not in st.session_state:
         known = question_id in consensus.answers
         st.session_state[f"agreed:{question_id}"] = (NA_CHOICE if agreed is None else agreed) if known else None

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.core import DEFAULT_BANK, random_answers
+from scoring.answers import as_stored
 from scoring.validate import load_bank
 from threadline.storage import Store
 
@@ -184,7 +185,7 @@ def results_cost(context, pid: int, resume_url: str, folder: str) -> float:
     bank_hash = store.put_bank(DEFAULT_BANK.read_text(), bank.id, bank.version)
     assessment_id, token = store.create_assessment(bank_hash, {"organisation": "Bench Ltd"})
     for question_id, value in random_answers(bank, random.Random(3)).items():
-        store.save_answer(assessment_id, question_id, list(value) if isinstance(value, tuple) else value)
+        store.save_answer(assessment_id, question_id, as_stored(value))
     store.submit(assessment_id)
     url = resume_url.split("/?")[0] + f"/results?resume={token}"
     best = float("inf")
@@ -233,7 +234,7 @@ def engagement_with_respondents(store: Store) -> str:
     rng = random.Random(5)
     now = datetime.now(UTC)
     for n in range(RESPONDENTS):
-        answers = {q: list(v) if isinstance(v, tuple) else v for q, v in random_answers(bank, rng).items()}
+        answers = {q: as_stored(v) for q, v in random_answers(bank, rng).items()}
         store.import_respondent(engagement_id, departments[n % len(departments)], None, "submitted", answers, now, now)
     return dashboard
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 
 from bench.core import DEFAULT_BANK, best_of, random_answers
+from scoring.answers import as_stored
 from scoring.batch import encode
 from scoring.team import team_view
 from scoring.validate import load_bank
@@ -23,7 +24,7 @@ def stored_answer_sets(bank, count: int, rng: random.Random) -> list[dict[str, o
     text_questions = [question.id for question in bank.questions.values() if question.type == "text"]
     sets = []
     for _ in range(count):
-        answers = {q: list(v) if isinstance(v, tuple) else v for q, v in random_answers(bank, rng).items()}
+        answers: dict[str, object] = {q: as_stored(v) for q, v in random_answers(bank, rng).items()}
         answers.update(dict.fromkeys(text_questions, "a comment"))
         sets.append(answers)
     return sets

@@ -9,19 +9,40 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scoring import source
-from scoring.bank import Bank
-from scoring.source import DocumentError, Problem
+from scoring.bank import Bank, ScoredQuestion
+from scoring.source import DocumentError, Loc, Problem
 
 NA = None
 """The answer "Not applicable / don't know": null in documents, None in Python."""
 
+NA_LABEL = "Not applicable / don't know"
+"""How `NA` is offered and shown to people: in the survey, the workshop, charts and exports."""
+
 Answer = str | tuple[str, ...] | None
+
+StoredAnswer = str | list[str] | None
+"""An answer as stored and in JSON documents: a multi answer is a list (`as_stored`, `as_answer`)."""
+
+
+def as_answer(value: StoredAnswer | Answer) -> Answer:
+    """A stored answer in checked form: a multi answer's list becomes a tuple."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def as_stored(answer: Answer | StoredAnswer) -> StoredAnswer:
+    """A checked answer in stored form: a multi answer's tuple becomes a list."""
+    return list(answer) if isinstance(answer, tuple) else answer
+
+
+def as_answers(stored: Mapping[str, StoredAnswer]) -> dict[str, Answer]:
+    """Every stored answer (question id -> value) in checked form."""
+    return {question_id: as_answer(value) for question_id, value in stored.items()}
 
 
 @dataclass(frozen=True)
@@ -59,7 +80,7 @@ def _answers_as_written(document: source.Document) -> Any:
     return {**data, "answers": answers}
 
 
-def _as_written(value: Any, loc: tuple, raw_text: dict) -> Any:
+def _as_written(value: Any, loc: Loc, raw_text: dict[Loc, str]) -> Any:
     if isinstance(value, list):
         return [_as_written(item, (*loc, i), raw_text) for i, item in enumerate(value)]
     if value is None or loc not in raw_text:
@@ -67,11 +88,11 @@ def _as_written(value: Any, loc: tuple, raw_text: dict) -> Any:
     return raw_text[loc]
 
 
-def check_responses(data: Any, bank: Bank, line_of=lambda loc: 0) -> Responses:
+def check_responses(data: Any, bank: Bank, line_of: Callable[[Loc], int] = lambda loc: 0) -> Responses:
     """Check plain answers data against the bank; raise `AnswersError` listing every problem."""
     problems: list[Problem] = []
 
-    def complain(loc: tuple, message: str) -> None:
+    def complain(loc: Loc, message: str) -> None:
         problems.append(Problem(line_of(loc), message))
 
     if data is None:
@@ -85,7 +106,10 @@ def check_responses(data: Any, bank: Bank, line_of=lambda loc: 0) -> Responses:
     return Responses(answers, targets)
 
 
-def _checked_answers(raw: Any, bank: Bank, complain) -> dict[str, Answer]:
+Complain = Callable[[Loc, str], None]
+
+
+def _checked_answers(raw: Any, bank: Bank, complain: Complain) -> dict[str, Answer]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -123,7 +147,7 @@ def check_answer(bank: Bank, question_id: str, value: Any) -> Answer:
     return tuple(dict.fromkeys(_option_id(question, item) for item in value))
 
 
-def _option_id(question, value: Any) -> str:
+def _option_id(question: ScoredQuestion, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError(f"question '{question.id}' takes option ids, not {_kind(value)}")
     option_id = str(value)
@@ -133,7 +157,7 @@ def _option_id(question, value: Any) -> str:
     return option_id
 
 
-def _checked_targets(raw: Any, bank: Bank, complain) -> dict[str, int]:
+def _checked_targets(raw: Any, bank: Bank, complain: Complain) -> dict[str, int]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -157,7 +181,7 @@ def _checked_targets(raw: Any, bank: Bank, complain) -> dict[str, int]:
     return checked
 
 
-def _did_you_mean(name: str, known) -> str:
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -8,9 +8,19 @@ also turns every problem into a `PATH:LINE: message` line.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import (
+    AllowInfNan,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Strict,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 Slug = Annotated[str, Strict(), Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Text = Annotated[str, Strict(), Field(min_length=1)]
@@ -20,7 +30,6 @@ Weight = Annotated[Number, Field(ge=0)]
 Flag = Annotated[bool, Strict()]
 
 QuestionType = Literal["choice", "multi", "text"]
-SCORED_TYPES = ("choice", "multi")
 
 
 class _Model(BaseModel):
@@ -66,17 +75,32 @@ class Recommendation(_Model):
         return {"step": data} if isinstance(data, str) else data
 
 
-class Question(_Model):
-    """One question; choice and multi questions are scored, text questions are not."""
+class _QuestionBase(_Model):
+    """What every question has; `Question` is one of the three kinds below, read by its `type`."""
 
     id: Slug
     text: Text
     help: Markdown | None = None
-    type: QuestionType = "choice"
     weight: Weight = 1.0
     required: Flag | None = None
     allow_na: Flag = False
-    options: tuple[Option, ...] | None = None
+
+    @property
+    def is_scored(self) -> bool:
+        """True for choice and multi questions."""
+        return isinstance(self, ScoredQuestion)
+
+    @property
+    def is_required(self) -> bool:
+        """`required`, defaulting to true for choice and multi and false for text."""
+        return self.is_scored if self.required is None else self.required
+
+
+class ScoredQuestion(_QuestionBase):
+    """A choice or multi question: always has its options (at least 2 in a valid bank)."""
+
+    type: Literal["choice", "multi"]
+    options: tuple[Option, ...]
 
     @model_validator(mode="before")
     @classmethod
@@ -90,20 +114,50 @@ class Question(_Model):
             return {**data, "options": options}
         return data
 
-    @property
-    def is_scored(self) -> bool:
-        """True for choice and multi questions."""
-        return self.type in SCORED_TYPES
-
-    @property
-    def is_required(self) -> bool:
-        """`required`, defaulting to true for choice and multi and false for text."""
-        return self.is_scored if self.required is None else self.required
-
     @cached_property
     def option_ids(self) -> tuple[str, ...]:
         """The option ids in bank order."""
-        return tuple(option.id for option in self.options or ())
+        return tuple(option.id for option in self.options)
+
+
+class ChoiceQuestion(ScoredQuestion):
+    """One option is the answer; each option has a score (positional by default)."""
+
+    type: Literal["choice"] = "choice"
+
+
+class MultiQuestion(ScoredQuestion):
+    """Any options may be ticked; each ticked option adds its points."""
+
+    type: Literal["multi"]
+
+
+class TextQuestion(_QuestionBase):
+    """A free-text question: not scored, and it takes no options."""
+
+    type: Literal["text"]
+
+
+def _question_type(data: object) -> str:
+    """The union member to read a question as: its `type` (default choice); anything else fails as unknown."""
+    if isinstance(data, dict):
+        kind = data.get("type", "choice")
+        return kind if isinstance(kind, str) and kind in QUESTION_TYPES else UNKNOWN_TYPE
+    if isinstance(data, ChoiceQuestion | MultiQuestion | TextQuestion):
+        return data.type
+    return "choice"  # not a mapping: reported as such by the choice model
+
+
+QUESTION_TYPES: tuple[QuestionType, ...] = get_args(QuestionType)
+UNKNOWN_TYPE = "unknown type"
+
+Question = Annotated[
+    Annotated[ChoiceQuestion, Tag("choice")]
+    | Annotated[MultiQuestion, Tag("multi")]
+    | Annotated[TextQuestion, Tag("text")],
+    Discriminator(_question_type),
+]
+"""One question, by its `type`: choice and multi questions are scored (and have options), text questions are not."""
 
 
 class Dimension(_Model):
@@ -157,6 +211,11 @@ class Bank(_Model):
         return {question.id: question for dimension in self.dimensions for question in dimension.questions}
 
     @cached_property
+    def scored_questions(self) -> dict[str, ScoredQuestion]:
+        """Every choice and multi question by id, in bank order."""
+        return {qid: question for qid, question in self.questions.items() if isinstance(question, ScoredQuestion)}
+
+    @cached_property
     def dimension_of(self) -> dict[str, Dimension]:
         """The dimension each question id belongs to."""
         return {question.id: dimension for dimension in self.dimensions for question in dimension.questions}
@@ -171,7 +230,7 @@ class Bank(_Model):
                 for i, option in enumerate(question.options)
             }
             for question in self.questions.values()
-            if question.type == "choice" and question.options and len(question.options) > 1
+            if isinstance(question, ChoiceQuestion) and len(question.options) > 1
         }
 
     @cached_property
@@ -180,5 +239,5 @@ class Bank(_Model):
         return {
             question.id: {option.id: 1.0 if option.points is None else option.points for option in question.options}
             for question in self.questions.values()
-            if question.type == "multi" and question.options
+            if isinstance(question, MultiQuestion)
         }

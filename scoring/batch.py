@@ -14,8 +14,8 @@ from operator import itemgetter
 
 import numpy as np
 
-from scoring.answers import NA, Answer
-from scoring.bank import Bank, Question
+from scoring.answers import NA, Answer, StoredAnswer
+from scoring.bank import Bank, ScoredQuestion
 from scoring.engine import TOLERANCE
 
 UNANSWERED = -1
@@ -43,16 +43,16 @@ class TableScores:
     dimension_levels: np.ndarray
     overall_scores: np.ndarray
     overall_levels: np.ndarray
-    question_scores: np.ndarray | None = None
+    question_scores: np.ndarray
     """(N, Q) score of each scored question, NaN where unanswered or N/A."""
 
 
-def scored_questions(bank: Bank) -> list[Question]:
+def scored_questions(bank: Bank) -> list[ScoredQuestion]:
     """The bank's choice and multi questions in bank order: the columns of `AnswerTable.codes`."""
-    return [question for question in bank.questions.values() if question.is_scored]
+    return list(bank.scored_questions.values())
 
 
-def encode(bank: Bank, answer_sets: Iterable[Mapping[str, Answer]]) -> AnswerTable:
+def encode(bank: Bank, answer_sets: Iterable[Mapping[str, Answer | StoredAnswer]]) -> AnswerTable:
     """Encode answer sets (question id -> answer) into an `AnswerTable`, column by column.
 
     Accepts checked answers (`scoring.answers`) and answers as stored (a multi answer as a
@@ -98,8 +98,8 @@ def _columns(answer_sets: list, ids: list[str]) -> list[tuple]:
     return list(zip(*map(row, answer_sets), strict=True))
 
 
-def _choice_codes(question: Question, values: tuple) -> np.ndarray:
-    lookup = {option_id: i for i, option_id in enumerate(question.option_ids)}
+def _choice_codes(question: ScoredQuestion, values: tuple[object, ...]) -> np.ndarray:
+    lookup: dict[object, int] = {option_id: i for i, option_id in enumerate(question.option_ids)}
     lookup[NA] = NOT_APPLICABLE
     try:
         return np.fromiter(map(lookup.get, values, repeat(UNANSWERED)), np.int16, len(values))
@@ -111,7 +111,7 @@ def _choice_codes(question: Question, values: tuple) -> np.ndarray:
         )
 
 
-def _encode_multi(question: Question, values: tuple, codes: np.ndarray, chosen: np.ndarray) -> None:
+def _encode_multi(question: ScoredQuestion, values: tuple, codes: np.ndarray, chosen: np.ndarray) -> None:
     """Fill one multi question's codes column and its block of `chosen` (views into the table)."""
     position = {option_id: i for i, option_id in enumerate(question.option_ids)}
     for row, value in enumerate(values):
@@ -122,7 +122,7 @@ def _encode_multi(question: Question, values: tuple, codes: np.ndarray, chosen: 
         elif isinstance(value, (list, tuple)):
             codes[row] = 0
             for option_id in value:
-                if option_id in position:
+                if isinstance(option_id, str) and option_id in position:  # not a list left by a bank edit
                     chosen[row, position[option_id]] = True
 
 
@@ -152,7 +152,7 @@ def levels_of(bank: Bank, scores: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(scores), 0, np.maximum(reached, 1))
 
 
-def question_scores_of(bank: Bank, questions: list[Question], table: AnswerTable) -> np.ndarray:
+def question_scores_of(bank: Bank, questions: list[ScoredQuestion], table: AnswerTable) -> np.ndarray:
     scores = np.full(table.codes.shape, np.nan)
     lookup = np.full((len(questions), max((len(q.options) for q in questions), default=1)), np.nan)
     for column, question in enumerate(questions):
@@ -171,7 +171,7 @@ def question_scores_of(bank: Bank, questions: list[Question], table: AnswerTable
     return scores
 
 
-def _question_weights(bank: Bank, questions: list[Question]) -> np.ndarray:
+def _question_weights(bank: Bank, questions: list[ScoredQuestion]) -> np.ndarray:
     """A (questions x dimensions) matrix holding each question's weight in its dimension's column."""
     columns = {dimension.id: i for i, dimension in enumerate(bank.dimensions)}
     weights = np.zeros((len(questions), len(bank.dimensions)))
@@ -187,7 +187,7 @@ def _weighted_means(values: np.ndarray, present: np.ndarray, weights: np.ndarray
         return np.where(weight_sums > 0, totals / weight_sums, np.nan)
 
 
-def multi_offsets(questions: list[Question]) -> dict[str, int]:
+def multi_offsets(questions: list[ScoredQuestion]) -> dict[str, int]:
     """Where each multi question's options start in `AnswerTable.chosen` (multi options side by side)."""
     offsets, position = {}, 0
     for question in questions:

@@ -6,11 +6,11 @@ pure and keeps no state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 from scoring.answers import NA, Answer, Responses
-from scoring.bank import Bank, Question
+from scoring.bank import Bank, Dimension, Question, ScoredQuestion
 
 TOLERANCE = 1e-9
 MIN_GAP = 0.005  # a gap that rounds to 0.00 is no gap
@@ -71,9 +71,11 @@ class Result:
 
 def question_score(bank: Bank, question: Question, answer: Answer) -> float | None:
     """The score in [1, L] of one answer; None for text questions and N/A."""
-    if answer is NA or not question.is_scored:
+    if answer is NA or not isinstance(question, ScoredQuestion):
         return None
     if question.type == "choice":
+        if not isinstance(answer, str):
+            raise TypeError(f"question '{question.id}' takes one option id, not {answer!r}")
         return bank.option_scores[question.id][answer]
     points = bank.option_points[question.id]
     chosen = sum(points[option_id] for option_id in set(answer))
@@ -129,12 +131,13 @@ def score(bank: Bank, responses: Responses) -> Result:
     )
 
 
-def _dimension_result(bank: Bank, dimension, answers, targets) -> DimensionResult:
+def _dimension_result(
+    bank: Bank, dimension: Dimension, answers: Mapping[str, Answer], targets: Mapping[str, int]
+) -> DimensionResult:
     scored = [q for q in dimension.questions if q.is_scored]
     answered = [q for q in scored if q.id in answers]
-    value = weighted_mean(
-        (question_score(bank, q, answers[q.id]), q.weight) for q in answered if answers[q.id] is not NA
-    )
+    scores = ((question_score(bank, q, answers[q.id]), q.weight) for q in answered)
+    value = weighted_mean((score, weight) for score, weight in scores if score is not None)
     level = level_of(bank, value)
     target = targets.get(dimension.id)
     return DimensionResult(

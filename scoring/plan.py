@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scoring.answers import NA, Answer
-from scoring.bank import Bank, Dimension, Question, Recommendation
+from scoring.bank import Bank, Dimension, Question, Recommendation, ScoredQuestion
 from scoring.engine import MIN_GAP, DimensionResult, Result, question_score
 
 START_HERE_MOST = 5
@@ -106,7 +106,7 @@ def _dimension_plan(
 
 def _steps_of(bank: Bank, question: Question, answers: Mapping[str, Answer]) -> list[Step]:
     answer = answers.get(question.id)
-    if answer is None or answer is NA or not question.is_scored:
+    if answer is None or answer is NA or not isinstance(question, ScoredQuestion):
         return []
     answer_score = question_score(bank, question, answer)
     assert answer_score is not None  # a scored question with an answer other than N/A has a score
@@ -115,13 +115,13 @@ def _steps_of(bank: Bank, question: Question, answers: Mapping[str, Answer]) -> 
         ticked = {answer} if isinstance(answer, str) else set()
         return [
             Step(dimension_id, question.id, option.id, option.next_step, True, answer_score)
-            for option in question.options or ()
+            for option in question.options
             if option.id in ticked and option.next_step
         ]
     ticked = set(answer)
     points = bank.option_points[question.id]
     unticked = sorted(
-        (option for option in question.options or () if option.id not in ticked),
+        (option for option in question.options if option.id not in ticked),
         key=lambda option: -points[option.id],
     )
     return [

@@ -1,7 +1,7 @@
 """A team's answers to one bank: aggregation, alignment and department breakdowns, vectorised.
 
-A consultant engagement has many respondents, each in a department. `encode_rows` turns the
-answers as stored (long rows) into an `AnswerTable`; `team_view` scores every respondent with
+A consultant engagement has many respondents, each in a department. Their answer sets are
+encoded into an `AnswerTable` by `scoring.batch.encode`; `team_view` scores every respondent with
 `scoring.batch` and aggregates: the team per dimension and per question, each department,
 and the answer distributions. `TeamView.client_safe` removes what could reveal a small
 group's answers; `round_change` compares two rounds of an engagement.
@@ -19,18 +19,16 @@ index points into `TeamView.departments.names`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain, compress, repeat
-from operator import itemgetter
-from typing import Any, Literal, NamedTuple
+from itertools import chain
+from typing import Literal, NamedTuple
 
 import numpy as np
 
-from scoring.bank import Bank, Question
+from scoring.bank import Bank, ScoredQuestion
 from scoring.batch import (
     NOT_APPLICABLE,
-    UNANSWERED,
     AnswerTable,
     levels_of,
     multi_offsets,
@@ -44,15 +42,6 @@ MIN_GROUP = 3
 
 NA_COLUMN = "na"
 """The last column of a choice question's distribution: respondents who answered N/A."""
-
-_NONE_TYPE, _LIST_TYPE, _TUPLE_TYPE = type(None), list, tuple
-ID_SPAN_FACTOR = 16
-"""Whole-number respondent ids spread over less than this many times their count are looked up
-through an array (fast); others through a dict."""
-
-Row = tuple[Hashable, str, Any]
-"""One stored answer: (assessment id, question id, value), value as in `threadline.store`."""
-
 
 # --------------------------------------------------------------------------- results
 
@@ -267,145 +256,6 @@ class TeamView:
         return _divide(totals.sum(axis=0), counts.sum(axis=0))
 
 
-# --------------------------------------------------------------------------- encoding stored rows
-
-
-def encode_rows(bank: Bank, rows: Iterable[Row], respondent_ids: Sequence[Hashable]) -> AnswerTable:
-    """Encode long-format stored answers into an `AnswerTable` whose row n is respondent_ids[n].
-
-    Each row is (assessment id, question id, value), value an option id (choice), a list of
-    option ids (multi), None (N/A) or text. Ignored: rows of assessments not in
-    `respondent_ids`, of questions the bank does not score (text questions, or questions
-    since removed), choice values that are not an option (text, removed options) and option
-    ids a multi question no longer has. A respondent with no row for a question has it
-    unanswered. The work is done by C-level iteration and numpy, not a Python loop per row.
-    """
-    questions = scored_questions(bank)
-    encoder = _Encoder.of(questions)
-    rows = rows if isinstance(rows, Sequence) else list(rows)
-    codes = np.full((len(respondent_ids), len(questions)), UNANSWERED, dtype=np.int16)
-    chosen = np.zeros((len(respondent_ids), encoder.multi_width), dtype=bool)
-    if not rows:
-        return AnswerTable(codes, chosen)
-    where = _row_positions(respondent_ids, rows)
-    column = np.fromiter(map(encoder.column_of.get, map(itemgetter(1), rows), repeat(-1)), np.intp, len(rows))
-    known = (where >= 0) & (column >= 0)
-    multi = known & encoder.is_multi[column]
-    _encode_single_values(encoder, codes, rows, where, column, known & ~multi)
-    _encode_multi_values(encoder, codes, chosen, rows, where, column, multi)
-    return AnswerTable(codes, chosen)
-
-
-class _Encoder(NamedTuple):
-    """Lookup tables from question and option ids to table positions.
-
-    Every distinct option id of the bank has a token (None, i.e. N/A, is token 0); a value
-    that is no option id gets token -1, which indexes the last column of the tables.
-    column_of: question id -> column of `codes`; is_multi: per column (+1 for -1), multi or not.
-    choice_code: (Q, T + 2) the code of each token per column: option index, N/A, or -1.
-    multi_position: (Q, T + 2) the column of `chosen` of each token per multi column, or -1.
-    """
-
-    column_of: dict[str, int]
-    is_multi: np.ndarray
-    token_of: dict[str | None, int]
-    choice_code: np.ndarray
-    multi_position: np.ndarray
-    multi_width: int
-
-    @classmethod
-    def of(cls, questions: list[Question]) -> _Encoder:
-        """The tables for a bank's scored questions."""
-        token_of: dict[str | None, int] = {None: 0}
-        for question in questions:
-            for option_id in question.option_ids:
-                token_of.setdefault(option_id, len(token_of))
-        choice_code = np.full((len(questions), len(token_of) + 1), UNANSWERED, dtype=np.int16)
-        choice_code[:, 0] = NOT_APPLICABLE
-        multi_position = np.full((len(questions), len(token_of) + 1), -1, dtype=np.intp)
-        width = 0
-        for column, question in enumerate(questions):
-            tokens = [token_of[option_id] for option_id in question.option_ids]
-            if question.type == "choice":
-                choice_code[column, tokens] = np.arange(len(tokens))
-            else:
-                multi_position[column, tokens] = np.arange(width, width + len(tokens))
-                width += len(tokens)
-        is_multi = np.array([q.type == "multi" for q in questions] + [False])
-        column_of = {q.id: column for column, q in enumerate(questions)}
-        return cls(column_of, is_multi, token_of, choice_code, multi_position, width)
-
-    def tokens(self, values: Callable[[], Iterable[Any]], count: int) -> np.ndarray:
-        """The token of each of `count` values (-1 for any value that is no option id nor None).
-
-        `values` makes the iterable, so that it can be read again when a value is unhashable
-        (e.g. a list stored before a multi question became a choice).
-        """
-        try:
-            return np.fromiter(map(self.token_of.get, values(), repeat(-1)), np.intp, count)
-        except TypeError:
-            return np.fromiter(map(self._token, values()), np.intp, count)
-
-    def _token(self, value: Any) -> int:
-        return self.token_of.get(value, -1) if isinstance(value, Hashable) else -1
-
-
-def _row_positions(respondent_ids: Sequence[Hashable], rows: Sequence[Row]) -> np.ndarray:
-    """The table row of each stored row's assessment id; -1 for assessments not asked for."""
-    by_number = _row_positions_of_numbers(respondent_ids, rows)
-    if by_number is not None:
-        return by_number
-    position_of = {respondent: n for n, respondent in enumerate(respondent_ids)}
-    if len(position_of) != len(respondent_ids):
-        raise ValueError("respondent_ids has duplicates")
-    return np.fromiter(map(position_of.get, map(itemgetter(0), rows), repeat(-1)), np.intp, len(rows))
-
-
-def _row_positions_of_numbers(respondent_ids: Sequence[Hashable], rows: Sequence[Row]) -> np.ndarray | None:
-    """`_row_positions` through a lookup array, for database ids: whole numbers spread over less than
-    ID_SPAN_FACTOR times their count (each row's id is then read as a number); None for other ids."""
-    if not respondent_ids or not all(type(respondent) is int for respondent in respondent_ids):
-        return None
-    try:
-        wanted = np.array(respondent_ids, dtype=np.int64)
-        lowest, highest = int(wanted.min()), int(wanted.max())
-        if highest - lowest >= ID_SPAN_FACTOR * len(wanted):
-            return None
-        stored = np.fromiter(map(itemgetter(0), rows), np.int64, len(rows))
-    except (TypeError, ValueError, OverflowError):
-        return None
-    lookup = np.full(highest - lowest + 2, -1, dtype=np.intp)  # the last cell stands for any other id
-    lookup[wanted - lowest] = np.arange(len(wanted))
-    if np.count_nonzero(lookup >= 0) != len(wanted):
-        raise ValueError("respondent_ids has duplicates")
-    return lookup[np.clip(stored - lowest, -1, highest - lowest + 1)]
-
-
-def _encode_single_values(encoder: _Encoder, codes, rows: Sequence[Row], where, column, selected) -> None:
-    """Choice answers and N/A: one token lookup per row, then one table lookup in numpy."""
-    tokens = encoder.tokens(lambda: compress(map(itemgetter(2), rows), selected), int(selected.sum()))
-    code = encoder.choice_code[column[selected], tokens]
-    cell = (where * codes.shape[1] + column)[selected]
-    given = code != UNANSWERED
-    codes.reshape(-1)[cell[given]] = code[given]
-
-
-def _encode_multi_values(encoder: _Encoder, codes, chosen, rows: Sequence[Row], where, column, selected) -> None:
-    """Multi answers: N/A, or a list of option ids, all lists flattened and looked up in one go."""
-    values = list(compress(map(itemgetter(2), rows), selected))
-    table_rows, columns = where[selected], column[selected]
-    kinds = np.fromiter(map(type, values), object, len(values))
-    na, ticks = kinds == _NONE_TYPE, (kinds == _LIST_TYPE) | (kinds == _TUPLE_TYPE)
-    codes[table_rows[na], columns[na]] = NOT_APPLICABLE
-    codes[table_rows[ticks], columns[ticks]] = 0
-    lengths = np.fromiter(map(len, compress(values, ticks)), np.intp, int(ticks.sum()))
-    tokens = encoder.tokens(lambda: chain.from_iterable(compress(values, ticks)), int(lengths.sum()))
-    positions = encoder.multi_position[np.repeat(columns[ticks], lengths), tokens]
-    ticked_rows = np.repeat(table_rows[ticks], lengths)
-    known = positions >= 0
-    chosen[ticked_rows[known], positions[known]] = True
-
-
 # --------------------------------------------------------------------------- aggregation
 
 
@@ -474,7 +324,8 @@ def round_change(previous: TeamView, current: TeamView) -> dict[str, float]:
     }
 
 
-class _Stats(NamedTuple):
+@dataclass(frozen=True)
+class _Stats:
     """Count, mean and population sd of each column's non-NaN values, per group: (groups, columns)."""
 
     count: np.ndarray
@@ -490,7 +341,8 @@ class _Stats(NamedTuple):
         return _Stats(count, mean, np.sqrt(_divide(spread.sum(axis=0), count)))
 
 
-class _Groups(NamedTuple):
+@dataclass(frozen=True)
+class _Groups:
     """Respondents split into K groups, for sums per group without a Python loop over respondents.
 
     index: (N,) the group of each respondent; order: the respondents sorted by group (stable);
@@ -539,7 +391,7 @@ def _department_groups(departments: Sequence[str], order: Sequence[str]) -> tupl
 
 
 def _dimension_stats(bank: Bank, team: _Stats, dimension_scores: np.ndarray) -> DimensionStats:
-    count, mean, sd = team
+    count, mean, sd = team.count, team.mean, team.sd
     present = ~np.isnan(dimension_scores)
     lowest = np.where(present, dimension_scores, np.inf).min(axis=0, initial=np.inf)
     highest = np.where(present, dimension_scores, -np.inf).max(axis=0, initial=-np.inf)
@@ -581,8 +433,8 @@ def _na_share(na: np.ndarray, answered: np.ndarray) -> np.ndarray:
     return _divide(na.astype(float), (na + answered).astype(float))
 
 
-def _question_stats(bank: Bank, questions: list[Question], table: AnswerTable, team: _Stats) -> QuestionStats:
-    count, mean, sd = team
+def _question_stats(bank: Bank, questions: list[ScoredQuestion], table: AnswerTable, team: _Stats) -> QuestionStats:
+    count, mean, sd = team.count, team.mean, team.sd
     na = (table.codes == NOT_APPLICABLE).sum(axis=0)
     return QuestionStats(
         ids=tuple(q.id for q in questions),
@@ -622,7 +474,7 @@ def _department_breakdown(
 
 
 def _distributions(
-    questions: list[Question], table: AnswerTable, groups: _Groups, breakdown: DepartmentBreakdown
+    questions: list[ScoredQuestion], table: AnswerTable, groups: _Groups, breakdown: DepartmentBreakdown
 ) -> dict[str, Distribution]:
     offsets = multi_offsets(questions)
     ticks = _multi_ticks(questions, table, groups)
@@ -649,7 +501,7 @@ def _distributions(
     return distributions
 
 
-def _multi_ticks(questions: list[Question], table: AnswerTable, groups: _Groups) -> np.ndarray:
+def _multi_ticks(questions: list[ScoredQuestion], table: AnswerTable, groups: _Groups) -> np.ndarray:
     """(K, multi options) how many of each group ticked each multi option (answered questions only)."""
     owner = [column for column, q in enumerate(questions) if q.type == "multi" for _ in q.option_ids]
     return groups.sums(table.chosen & (table.codes[:, owner] >= 0))

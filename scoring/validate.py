@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from scoring import source
-from scoring.bank import Bank, Dimension, Question
+from scoring.bank import QUESTION_TYPES, Bank, Dimension, Option, Question, ScoredQuestion
 from scoring.source import Document, DocumentError, Loc, Problem
 
 TEXT_KEYS = frozenset({"id", "version", "title", "description", "name", "text", "help", "label", "next_step", "step"})
 LISTS_OF_TEXT = frozenset({"recommendations", "done_if"})  # their entries are texts or ids, whatever YAML reads
 KEY_K = "key k lists what to do to move from level k to k+1"
+QUESTION_TAGS = frozenset(QUESTION_TYPES)
 KNOWN_KEYS = [
     "schema",
     "id",
@@ -79,13 +82,46 @@ def check_bank(document: Document) -> Bank:
     try:
         bank = Bank.model_validate(data)
     except ValidationError as error:
-        errors = _without_knock_on_counts(error.errors())
-        problems = dict.fromkeys(_shape_problem(e, document) for e in errors)  # unique, in pydantic's order
-        raise DocumentError(sorted(problems, key=lambda p: p.line)) from None
+        errors = _without_knock_on_counts([_ShapeError.of(e) for e in error.errors()])
+        shape = dict.fromkeys(_shape_problem(e, document) for e in errors)  # unique, in pydantic's order
+        raise DocumentError(sorted(shape, key=lambda p: p.line)) from None
     problems = [Problem(document.line_of(loc), message) for loc, message in _rule_breaks(bank, document)]
     if problems:
         raise DocumentError(sorted(problems, key=lambda p: p.line))
     return bank
+
+
+@dataclass(frozen=True)
+class _ShapeError:
+    """One pydantic error, its location in the document's terms (no union tags) and the question type it is in."""
+
+    kind: str
+    loc: Loc
+    raw_loc: tuple[str | int, ...]
+    input: Any
+    ctx: dict[str, Any]
+    msg: str
+    question_type: str | None
+
+    @classmethod
+    def of(cls, error: ErrorDetails) -> _ShapeError:
+        loc: list[str | int] = []
+        question_type = None
+        raw = error["loc"]
+        for i, part in enumerate(raw):
+            if i >= 2 and raw[i - 2] == "questions" and isinstance(raw[i - 1], int) and part in QUESTION_TAGS:
+                question_type = str(part)  # the member of the `Question` union: not a key of the document
+                continue
+            loc.append(part)
+        return cls(
+            kind=error["type"],
+            loc=tuple(part for part in loc if part != "[key]"),
+            raw_loc=tuple(loc),
+            input=error.get("input"),
+            ctx=dict(error.get("ctx") or {}),
+            msg=error["msg"],
+            question_type=question_type,
+        )
 
 
 def _texts_as_written(data: Any, loc: Loc, raw_text: dict[Loc, str]) -> Any:
@@ -103,23 +139,58 @@ def _is_text_location(loc: Loc) -> bool:
     return (isinstance(loc[-1], str) and loc[-1] in TEXT_KEYS) or (len(loc) >= 3 and loc[-3] in LISTS_OF_TEXT)
 
 
-def _without_knock_on_counts(errors: list[dict]) -> list[dict]:
+def _without_knock_on_counts(errors: list[_ShapeError]) -> list[_ShapeError]:
     """Drop "too few entries" where entries inside the list failed: pydantic counts only valid ones."""
-    failed_inside = {tuple(e["loc"][:n]) for e in errors for n in range(len(e["loc"]))}
-    return [e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in failed_inside)]
+    failed_inside = {e.raw_loc[:n] for e in errors for n in range(len(e.raw_loc))}
+    return [e for e in errors if not (e.kind == "too_short" and e.raw_loc in failed_inside)]
 
 
-def _shape_problem(error: dict, document: Document) -> Problem:
-    loc = tuple(part for part in error["loc"] if part != "[key]")
-    if error["type"] == "missing":
-        return Problem(document.line_of(loc[:-1]), f"missing required key '{loc[-1]}'")
-    if "[key]" in error["loc"]:
+def _shape_problem(error: _ShapeError, document: Document) -> Problem:
+    loc = error.loc
+    if error.kind == "union_tag_invalid":  # a question's type is none of the known ones
+        value = error.input.get("type") if isinstance(error.input, dict) else None
+        return Problem(
+            document.line_of((*loc, "type")), f"'type' must be one of {_TYPES}, not {_describe_value(value)}"
+        )
+    if error.kind == "missing":
+        return Problem(document.line_of(loc[:-1]), f"missing required key '{loc[-1]}'{_missing_note(error)}")
+    if error.kind == "extra_forbidden" and error.question_type == "text" and loc[-1] == "options":
+        return Problem(
+            document.line_of(loc), f"question {_question_id(document, loc[:-1])}is a text question and takes no options"
+        )
+    if "[key]" in error.raw_loc:
         return Problem(document.line_of(loc), f"recommendations key '{loc[-1]}' is not a level number; {KEY_K}")
     return Problem(document.line_of(loc), _shape_message(error, loc))
 
 
-def _shape_message(error: dict, loc: Loc) -> str:
-    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+_TYPES = ", ".join(f"'{kind}'" for kind in QUESTION_TYPES[:-1]) + f" or '{QUESTION_TYPES[-1]}'"
+
+
+def _missing_note(error: _ShapeError) -> str:
+    """What a scored question without options needs."""
+    if error.question_type not in ("choice", "multi") or error.loc[-1] != "options":
+        return ""
+    ident = error.input.get("id") if isinstance(error.input, dict) else None
+    named = f"'{ident}' " if isinstance(ident, str) else ""
+    return f" ({error.question_type} question {named}needs at least 2)"
+
+
+def _question_id(document: Document, loc: Loc) -> str:
+    """ "'the-id' " of the question at `loc` in the document, or "" when it has no text id."""
+    data: Any = document.data
+    for part in loc:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return ""
+    ident = data.get("id") if isinstance(data, dict) else None
+    return f"'{ident}' " if isinstance(ident, str) else ""
+
+
+def _shape_message(error: _ShapeError, loc: Loc) -> str:
+    kind, value, ctx = error.kind, error.input, error.ctx
     name = _describe_location(loc)
     if kind == "extra_forbidden":
         return f"unknown key '{loc[-1]}'{_suggestion(str(loc[-1]))}"
@@ -149,8 +220,8 @@ def _shape_message(error: dict, loc: Loc) -> str:
     if kind in ("model_type", "dict_type"):
         return f"{name} must be a mapping of keys, not {_describe_value(value)}"
     if kind == "value_error":
-        return error["msg"].removeprefix("Value error, ")
-    return f"{name}: {error['msg']}"
+        return error.msg.removeprefix("Value error, ")
+    return f"{name}: {error.msg}"
 
 
 def _describe_location(loc: Loc) -> str:
@@ -158,7 +229,7 @@ def _describe_location(loc: Loc) -> str:
         return "the bank"
     if len(loc) >= 2 and loc[-2] == "recommendations":
         return f"the recommendations for level {loc[-1]}"
-    if len(loc) >= 3 and loc[-3] == "recommendations":
+    if len(loc) >= 3 and loc[-3] == "recommendations" and isinstance(loc[-1], int):
         return f"entry {loc[-1] + 1} of the recommendations for level {loc[-2]}"
     if isinstance(loc[-1], int):
         parent = next((part for part in reversed(loc) if isinstance(part, str)), "list")
@@ -270,7 +341,7 @@ def _done_if_rule_breaks(bank: Bank, question_id: str, option_ids, loc: Loc) -> 
             f"done_if names question '{question_id}', which is not in this bank{_close(question_id, bank.questions)}",
         )
         return
-    if not question.is_scored:
+    if not isinstance(question, ScoredQuestion):
         yield loc, f"done_if names question '{question_id}', a text question; name a choice or multi question"
         return
     if not option_ids:
@@ -299,14 +370,9 @@ def bank_warnings(bank: Bank) -> list[str]:
 
 
 def _question_rule_breaks(bank: Bank, question: Question, loc: Loc, document: Document) -> Iterator[tuple[Loc, str]]:
+    if not isinstance(question, ScoredQuestion):
+        return
     options = question.options
-    if question.type == "text":
-        if options is not None:
-            yield (*loc, "options"), f"question '{question.id}' is a text question and takes no options"
-        return
-    if options is None:
-        yield loc, f"missing required key 'options' ({question.type} question '{question.id}' needs at least 2)"
-        return
     if len(options) < 2:
         yield (*loc, "options"), f"question '{question.id}' needs at least 2 options, not {len(options)}"
     option_locs = (((*loc, "options", k), option.id) for k, option in enumerate(options))
@@ -317,7 +383,7 @@ def _question_rule_breaks(bank: Bank, question: Question, loc: Loc, document: Do
         yield (*loc, "options"), f"the options of multi question '{question.id}' have points adding up to 0"
 
 
-def _option_rule_breaks(bank: Bank, question: Question, option, loc: Loc) -> Iterator[tuple[Loc, str]]:
+def _option_rule_breaks(bank: Bank, question: ScoredQuestion, option: Option, loc: Loc) -> Iterator[tuple[Loc, str]]:
     top = bank.level_count
     if question.type == "choice" and option.points is not None:
         yield (*loc, "points"), "'points' is for multi questions; a choice option takes 'score'"

@@ -130,3 +130,28 @@ def planned_bank(overall_level: str = "weakest_link"):
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     return parse_bank(text)
+
+
+_UNANSWERED = object()
+
+
+def answer_sets(bank):
+    """A hypothesis strategy: random answer sets to a bank (any question may be left out, N/A where allowed)."""
+    from hypothesis import strategies as st
+
+    from scoring.answers import NA
+
+    def answer(question):
+        choices = [st.just(_UNANSWERED)]
+        if question.allow_na:
+            choices.append(st.just(NA))
+        if question.type == "choice":
+            choices.append(st.sampled_from(question.option_ids))
+        elif question.type == "multi":
+            choices.append(st.lists(st.sampled_from(question.option_ids), unique=True).map(tuple))
+        else:
+            choices.append(st.text(max_size=5))
+        return st.one_of(choices)
+
+    drawn = st.fixed_dictionaries({q.id: answer(q) for q in bank.questions.values()})
+    return drawn.map(lambda answers: {k: v for k, v in answers.items() if v is not _UNANSWERED})

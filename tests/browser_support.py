@@ -30,6 +30,7 @@ from typing import Any
 
 import pytest
 
+from scoring.answers import as_answers
 from scoring.bank import Bank
 from scoring.validate import parse_bank
 from threadline.storage import Store
@@ -385,7 +386,7 @@ class Survey:
 
     def stored(self) -> dict[str, Any]:
         record = self.store.assessment(self.assessment_id)
-        return {qid: tuple(v) if isinstance(v, list) else v for qid, v in record.answers.items()}
+        return as_answers(record.answers)
 
     def wait_stored(self, timeout_s: float = 10) -> None:
         """Wait until the database holds exactly the answers given (text is saved when its box loses focus)."""

@@ -40,6 +40,15 @@ def store(db_url: str) -> Iterator[Store]:
     opened.dispose()
 
 
+@pytest.fixture
+def another_db_url(db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second empty database on the same backend as ``db_url``."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'other' / 'threadline.db'}"
+        return
+    yield from _postgres_schema_url(os.environ[_POSTGRES_URL_VARIABLE])
+
+
 def _postgres_schema_url(server: str) -> Iterator[str]:
     schema = f"test_{uuid.uuid4().hex[:16]}"
     admin = sa.create_engine(server)

@@ -24,12 +24,14 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from scoring.answers import NA_LABEL
 from scoring.validate import parse_bank
 from tests.banks import SMALL
 from threadline.catalog import load_catalog
 from threadline.reporting.charts import axis_label
 from threadline.storage import Store, content_hash
 from threadline.web import session
+from threadline.web.ui import NA_CHOICE  # the value of the "Not applicable / don't know" option
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -38,8 +40,6 @@ EXAMPLE_BANK_FILE = ROOT / "questions" / "examples" / "customer-experience.yaml"
 DEFAULT_TEXT = DEFAULT_BANK_FILE.read_text(encoding="utf-8")
 DEFAULT = parse_bank(DEFAULT_TEXT)
 SMALL_TEXT = SMALL.replace("OVERALL", "mean")
-NA_CHOICE = "__na__"  # the value of the "Not applicable / don't know" radio option (app_pages/survey.py)
-NA_LABEL = "Not applicable / don't know"
 TITLES = [dimension.title for dimension in DEFAULT.dimensions]
 SETTINGS = ("DATABASE_URL", "THREADLINE_QUESTIONS", "THREADLINE_DEFAULT_BANK", "THREADLINE_PUBLIC_URL")
 

@@ -37,7 +37,8 @@ import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from scoring.team import encode_rows, team_view
+from scoring.batch import encode
+from scoring.team import team_view
 from tests import test_app
 from tests.test_app import (
     DEFAULT,
@@ -53,7 +54,8 @@ from tests.test_app import (
     stage,
 )
 from threadline.reporting.charts import axis_label
-from threadline.storage import EngagementRecord, Store, engagements
+from threadline.storage import EngagementRecord, Store
+from threadline.storage.schema import engagements
 from threadline.web import session
 from threadline.web.context import ROLES
 
@@ -600,7 +602,7 @@ def test_the_dashboard_before_any_response(app_env, db):
     assert [i.value for i in board.info] == [
         "No responses yet. Send the invite link above to the client's people.",
         "The team picture appears once a response is submitted.",
-        "Disagreement appears once two responses are submitted.",
+        "Disagreement appears once a response is submitted.",
         "The question table appears once a response is submitted.",
     ]
     assert not board.warning
@@ -686,13 +688,9 @@ def test_the_disagreement_list_is_ordered_by_alignment(app_env, db):
     _, _, dashboard = team_engagement(db)
     board = run(new_app(dashboard=dashboard))
     # the same answers aggregated by scoring.team directly, not through the store
-    rows = [
-        (n, question_id, value)
-        for n, (_, base, overrides) in enumerate(TEAM_PLAN)
-        for question_id, value in answers_at(base, overrides).items()
-    ]
+    answer_sets = [answers_at(base, overrides) for _, base, overrides in TEAM_PLAN]
     expected = team_view(
-        DEFAULT, encode_rows(DEFAULT, rows, list(range(len(TEAM_PLAN)))), [d for d, _, _ in TEAM_PLAN], ROLES
+        DEFAULT, encode(DEFAULT, answer_sets), [d for d, _, _ in TEAM_PLAN], ROLES
     ).disputed_questions()
     assert expected[:2] == ["crisis-plan", "triage"]
     assert expected[-1] == "sponsor"

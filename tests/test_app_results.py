@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
-from scoring.answers import Responses
+from scoring.answers import Responses, as_answers
 from scoring.engine import score
 from scoring.plan import plan
 from tests import test_app
@@ -32,7 +32,7 @@ db = test_app.db
 
 
 def preset_plan():
-    answers = {q: tuple(v) if isinstance(v, list) else v for q, v in preset_answers().items()}
+    answers = as_answers(preset_answers())
     plain = score(DEFAULT, Responses(answers))
     result = score(DEFAULT, Responses(answers, default_targets(DEFAULT, plain)))
     return plan(DEFAULT, result, answers)

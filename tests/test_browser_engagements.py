@@ -27,8 +27,9 @@ import pytest
 
 from scoring.answers import Responses
 from scoring.bank import Bank
+from scoring.batch import encode
 from scoring.engine import score
-from scoring.team import TeamView, encode_rows, team_view
+from scoring.team import TeamView, team_view
 from tests.browser_support import (  # noqa: F401  (the *_fixture imports register the fixtures)
     DESKTOP,
     PHONE,
@@ -213,10 +214,9 @@ def expected_view(bank: Bank, store: Store, engagement: Engagement) -> TeamView:
     """The team view computed from the database with `scoring.team`, as the dashboard should show it."""
     submitted = [r for r in store.respondents(engagement.id) if r.status == "submitted"]
     answers = store.respondent_answers([engagement.id])
-    ids = [r.assessment_id for r in submitted]
-    rows = [(aid, qid, value) for aid in ids for qid, value in answers[aid].items()]
+    table = encode(bank, [answers.get(r.assessment_id, {}) for r in submitted])
     order = store.engagement(engagement.id).departments
-    return team_view(bank, encode_rows(bank, rows, ids), [r.department for r in submitted], order)
+    return team_view(bank, table, [r.department or "" for r in submitted], order)
 
 
 def open_tab(page: Any, name: str) -> Any:

@@ -8,28 +8,12 @@ from hypothesis import strategies as st
 from scoring.answers import NA, Responses
 from scoring.bank import Bank
 from scoring.engine import score
+from tests.banks import answer_sets as shared_answer_sets
 from tests.banks import small_bank
 
 BANK = small_bank("weakest_link")
 UNANSWERED = object()
-
-
-def answer_strategy(question):
-    choices = [st.just(UNANSWERED)]
-    if question.allow_na:
-        choices.append(st.just(NA))
-    if question.type == "choice":
-        choices.append(st.sampled_from(question.option_ids))
-    elif question.type == "multi":
-        choices.append(st.lists(st.sampled_from(question.option_ids), unique=True).map(tuple))
-    else:
-        choices.append(st.text(max_size=5))
-    return st.one_of(choices)
-
-
-answer_sets = st.fixed_dictionaries({q.id: answer_strategy(q) for q in BANK.questions.values()}).map(
-    lambda drawn: {k: v for k, v in drawn.items() if v is not UNANSWERED}
-)
+answer_sets = shared_answer_sets(BANK)
 
 
 def all_scores(result):

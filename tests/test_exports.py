@@ -13,12 +13,15 @@ from typing import Any
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from pydantic import ValidationError
 
 from scoring.bank import Bank
-from scoring.team import TeamView, encode_rows, team_view
+from scoring.batch import encode
+from scoring.team import TeamView, team_view
 from tests.banks import SMALL, small_bank
 from threadline import storage as store_module
-from threadline.reporting import exports
+from threadline.reporting import engagement_document, exports
+from threadline.reporting.engagement_document import EngagementDocument
 from threadline.reporting.exports import EngagementImportError
 from threadline.storage import EngagementRecord, Store
 
@@ -80,14 +83,13 @@ def _view(store: Store, engagement: EngagementRecord, bank: Bank) -> TeamView:
     """The dashboard's team view (as threadline.teamdata builds it, without Streamlit's cache)."""
     submitted = [r for r in store.respondents(engagement.id) if r.status == "submitted"]
     answers = store.respondent_answers([engagement.id])
-    ids = [r.assessment_id for r in submitted]
-    rows = [(aid, qid, value) for aid in ids for qid, value in answers.get(aid, {}).items()]
-    return team_view(bank, encode_rows(bank, rows, ids), [r.department or "" for r in submitted], DEPARTMENTS)
+    table = encode(bank, [answers.get(r.assessment_id, {}) for r in submitted])
+    return team_view(bank, table, [r.department or "" for r in submitted], DEPARTMENTS)
 
 
 def _engagement_count(store: Store) -> int:
     with store.engine.connect() as conn:
-        return int(conn.scalar(sa.select(sa.func.count()).select_from(store_module.engagements)))
+        return int(conn.scalar(sa.text("SELECT count(*) FROM engagements")))
 
 
 # File names
@@ -375,35 +377,103 @@ def _broken(document: dict[str, Any], change: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update(format="something-else"), "not a Threadline engagement export: 'format'"),
-        (lambda d: d.pop("format"), "not a Threadline engagement export: 'format' is None"),
-        (lambda d: d.update(format_version=2), "unsupported format_version 2"),
+        (
+            lambda d: d.update(format="something-else"),
+            "the document is not a Threadline engagement export: 'format' is 'something-else', "
+            "not 'threadline-engagement'",
+        ),
+        (
+            lambda d: d.pop("format"),
+            "the document is not a Threadline engagement export: 'format' is None, not 'threadline-engagement'",
+        ),
+        (
+            lambda d: d.update(format_version=2),
+            "the document has unsupported format_version 2: this Threadline reads version 1",
+        ),
         (
             lambda d: d["bank"].update(content=d["bank"]["content"] + "\n# changed\n"),
-            "does not match bank.content_hash",
+            "bank.content does not match bank.content_hash: the bank was changed after the export",
         ),
-        (lambda d: d["bank"].update(content_hash="0" * 64), "does not match bank.content_hash"),
-        (lambda d: d["respondents"][1]["answers"].update(budget="high"), "respondents[1].answers: unknown question"),
+        (
+            lambda d: d["bank"].update(content_hash="0" * 64),
+            "bank.content does not match bank.content_hash: the bank was changed after the export",
+        ),
+        (
+            lambda d: d["respondents"][1]["answers"].update(budget="high"),
+            "respondents[1].answers: unknown question 'budget'",
+        ),
         (
             lambda d: d["respondents"][0]["answers"].update(plan="most"),
-            "respondents[0].answers: question 'plan' has no",
+            "respondents[0].answers: question 'plan' has no option 'most' (its options: none, some, full)",
         ),
-        (lambda d: d["respondents"][0]["answers"].update(plan=None), "does not allow 'Not applicable'"),
+        (
+            lambda d: d["respondents"][0]["answers"].update(plan=None),
+            "respondents[0].answers: question 'plan' does not allow 'Not applicable' (null)",
+        ),
+        (
+            lambda d: d["respondents"][0].update(answers=["plan"]),
+            "respondents[0].answers must be an object of question id to answer, not a list",
+        ),
         (lambda d: d["consensus"]["answers"].update(nope="x"), "consensus.answers: unknown question 'nope'"),
         (lambda d: d["consensus"]["reasons"].update(nope="x"), "consensus.reasons: unknown question 'nope'"),
+        (lambda d: d["consensus"]["reasons"].update(plan=3), "consensus.reasons.plan must be a text, not 3"),
+        (lambda d: d.update(consensus="none"), "consensus must be a JSON object, not 'none'"),
         (lambda d: d["engagement"].pop("client"), "engagement lacks 'client'"),
-        (lambda d: d["engagement"].update(share_team="yes"), "engagement.share_team must be true or false"),
-        (lambda d: d["engagement"].update(closes_on="soon"), "engagement.closes_on must be an ISO 8601 date"),
-        (lambda d: d["engagement"].update(departments=[]), "engagement.departments must be a non-empty list"),
-        (lambda d: d["engagement"].update(departments=["HR", "HR"]), "engagement: departments are listed once"),
+        (
+            lambda d: [d["engagement"].pop(key) for key in ("client", "round")] and d["engagement"].update(x=1),
+            "engagement lacks 'client', 'round'; engagement has unknown keys: 'x'",
+        ),
+        (lambda d: d.update(engagement=[]), "engagement must be a JSON object, not a list"),
+        (lambda d: d["engagement"].update(client=None), "engagement.client must be a text, not null"),
+        (lambda d: d["engagement"].update(share_team="yes"), "engagement.share_team must be true or false, not 'yes'"),
+        (lambda d: d["engagement"].update(round=True), "engagement.round must be a whole number, not true"),
+        (lambda d: d["engagement"].update(status="done"), "engagement.status must be 'open' or 'closed', not 'done'"),
+        (
+            lambda d: d["engagement"].update(closes_on="soon"),
+            "engagement.closes_on must be an ISO 8601 date (YYYY-MM-DD), not 'soon'",
+        ),
+        (
+            lambda d: d["engagement"].update(departments=[]),
+            "engagement.departments must be a non-empty list of texts",
+        ),
+        (
+            lambda d: d["engagement"].update(departments="HR"),
+            "engagement.departments must be a list of texts, not 'HR'",
+        ),
+        (
+            lambda d: d["engagement"].update(departments=["HR", "HR"]),
+            "engagement: departments are listed once each, not ['HR', 'HR']",
+        ),
         (lambda d: d.update(extra=1), "the document has unknown keys: 'extra'"),
-        (lambda d: d.update(respondents={}), "respondents must be a list"),
-        (lambda d: d["respondents"][0].update(status="done"), "respondents[0].status must be"),
-        (lambda d: d["respondents"][0].update(submitted_at=None), "respondents[0] is submitted but has no"),
-        (lambda d: d["respondents"][2].update(created_at="2026-03-01T10:00:00"), "must have a time zone"),
-        (lambda d: d["respondents"][2].update(created_at=12), "created_at must be an ISO 8601 timestamp"),
-        (lambda d: d["respondents"][2].update(department="d" * 201), "department is longer than 200"),
-        (lambda d: d["bank"].update(version="2"), "bank.id and bank.version say"),
+        (lambda d: d.update(exported_at="yesterday"), "exported_at must be an ISO 8601 timestamp, not 'yesterday'"),
+        (lambda d: d.update(respondents={}), "respondents must be a list, not an object"),
+        (lambda d: d["respondents"].append(3), "respondents[4] must be a JSON object, not 3"),
+        (
+            lambda d: d["respondents"][0].update(status="done"),
+            "respondents[0].status must be 'in_progress' or 'submitted', not 'done'",
+        ),
+        (
+            lambda d: d["respondents"][0].update(submitted_at=None),
+            "respondents[0] is submitted but has no submitted_at",
+        ),
+        (
+            lambda d: d["respondents"][2].update(created_at="2026-03-01T10:00:00"),
+            "respondents[2].created_at must have a time zone (e.g. +00:00), not '2026-03-01T10:00:00'",
+        ),
+        (
+            lambda d: d["respondents"][2].update(created_at=12),
+            "respondents[2].created_at must be an ISO 8601 timestamp, not 12",
+        ),
+        (
+            lambda d: d["respondents"][2].update(department="d" * 201),
+            "respondents[2].department is longer than 200 characters",
+        ),
+        (lambda d: d["respondents"][1].update(respondent=5), "respondents[1].respondent must be a text or null, not 5"),
+        (
+            lambda d: d["bank"].update(version="2"),
+            "bank.content is bank 'small' version '1', but bank.id and bank.version say 'small' '2'",
+        ),
+        (lambda d: d["bank"].update(content=5), "bank.content must be a text, not 5"),
     ],
 )
 def test_import_rejects_a_wrong_document_with_a_clear_message(store: Store, change: Any, message: str) -> None:
@@ -411,8 +481,44 @@ def test_import_rejects_a_wrong_document_with_a_clear_message(store: Store, chan
     before = _engagement_count(store)
     with pytest.raises(EngagementImportError) as raised:
         exports.import_engagement(store, _broken(document, change))
-    assert message in str(raised.value)
+    assert str(raised.value) == message
     assert _engagement_count(store) == before
+
+
+def test_import_rejects_what_is_not_an_object(store: Store) -> None:
+    with pytest.raises(EngagementImportError) as raised:
+        exports.import_engagement(store, [1, 2])
+    assert str(raised.value) == "the document must be a JSON object, not a list"
+
+
+def test_import_names_every_problem_up_to_ten(store: Store) -> None:
+    document = _valid_document(store)
+    for respondent in document["respondents"]:
+        respondent.update(status="done")
+    document["engagement"].update(share_team="yes")
+    with pytest.raises(EngagementImportError) as raised:
+        exports.import_engagement(store, document)
+    assert str(raised.value) == "; ".join(
+        [
+            "engagement.share_team must be true or false, not 'yes'",
+            *(f"respondents[{n}].status must be 'in_progress' or 'submitted', not 'done'" for n in range(4)),
+        ]
+    )
+    document["respondents"] = document["respondents"] * 3
+    with pytest.raises(EngagementImportError) as raised:
+        exports.import_engagement(store, document)
+    assert str(raised.value).endswith(
+        "; respondents[8].status must be 'in_progress' or 'submitted', not 'done'; and 3 more"
+    )
+
+
+def test_import_reads_a_choice_given_as_a_number(store: Store) -> None:
+    """As before the models: a choice's option id may be written as a number, and is stored as text."""
+    document = _valid_document(store)
+    document["respondents"][0]["answers"]["speed"] = 4
+    imported, _, _ = exports.import_engagement(store, document)
+    first = store.respondents(imported.id)[0]
+    assert store.respondent_answers([imported.id], submitted_only=False)[first.assessment_id]["speed"] == "4"
 
 
 def test_import_rejects_an_invalid_bank(store: Store) -> None:
@@ -447,3 +553,46 @@ def test_load_document_caps_the_size(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_load_document_accepts_a_byte_order_mark() -> None:
     assert exports.load_document(b'\xef\xbb\xbf{"a": "\xc3\xa9"}') == {"a": "é"}
+
+
+# The document's models and its JSON Schema
+
+
+def test_an_export_goes_through_the_models_exactly(store: Store) -> None:
+    record, _, dashboard = _full_engagement(store)
+    exported = exports.engagement_json_bytes(store, record.id, dashboard)
+    model = EngagementDocument.model_validate(json.loads(exported))
+    assert json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2).encode("utf-8") == exported
+    assert EngagementDocument.model_validate_json(exported) == model
+    assert model.respondents[0].created_at == _at(1) and model.engagement.closes_on == date(2026, 4, 30)
+    empty, _, empty_dashboard = _engagement(store)
+    document = exports.engagement_document(store, empty.id, empty_dashboard)
+    assert EngagementDocument.model_validate(document).model_dump(mode="json") == document
+
+
+def test_the_models_check_answers_against_the_documents_own_bank(store: Store) -> None:
+    document = _valid_document(store)
+    document["respondents"][1]["answers"]["budget"] = "high"
+    with pytest.raises(ValidationError) as raised:
+        EngagementDocument.model_validate(document)
+    (error,) = raised.value.errors()
+    assert (error["loc"], error["msg"]) == (("respondents", 1, "answers"), "unknown question 'budget'")
+    assert engagement_document.problems(raised.value) == ["respondents[1].answers: unknown question 'budget'"]
+
+
+def test_the_json_schema_in_docs_is_what_the_models_give() -> None:
+    written = engagement_document.SCHEMA_PATH.read_text(encoding="utf-8")
+    assert written == engagement_document.schema_text(), (
+        f"{engagement_document.SCHEMA_PATH.name} is stale: regenerate it with "
+        f"`.venv/bin/{engagement_document.SCHEMA_COMMAND}`"
+    )
+
+
+def test_the_json_schema_accepts_an_export(store: Store) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(engagement_document.schema_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    document = _valid_document(store)
+    jsonschema.Draft202012Validator(schema).validate(document)
+    document["engagement"]["share_team"] = "yes"
+    assert not jsonschema.Draft202012Validator(schema).is_valid(document)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from hypothesis import given
-from hypothesis import strategies as st
 
 from scoring.answers import NA, Responses
 from scoring.engine import score
 from scoring.plan import is_done, plan
+from tests.banks import answer_sets as shared_answer_sets
 from tests.banks import planned_bank
 from threadline.reporting.summary import default_targets
 
 BANK = planned_bank("weakest_link")
-UNANSWERED = object()
 
 
 def planned(answers: dict):
@@ -138,22 +137,7 @@ def test_dimensions_not_assessed_have_no_plan():
     assert [p.dimension_id for p in the_plan.dimensions] == ["care"]
 
 
-def _answer(question):
-    choices = [st.just(UNANSWERED)]
-    if question.allow_na:
-        choices.append(st.just(NA))
-    if question.type == "choice":
-        choices.append(st.sampled_from(question.option_ids))
-    elif question.type == "multi":
-        choices.append(st.lists(st.sampled_from(question.option_ids), unique=True).map(tuple))
-    else:
-        choices.append(st.text(max_size=3))
-    return st.one_of(choices)
-
-
-answer_sets = st.fixed_dictionaries({q.id: _answer(q) for q in BANK.questions.values()}).map(
-    lambda drawn: {k: v for k, v in drawn.items() if v is not UNANSWERED}
-)
+answer_sets = shared_answer_sets(BANK)
 
 
 @given(answer_sets)

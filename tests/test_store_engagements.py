@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.store_support import all_stored_text, in_parallel
+from tests.store_support import all_stored_text, in_parallel, legacy_database, write_v1_assessment
 from threadline import storage as store_module
 from threadline.links import (
     derive_consensus_token,
@@ -25,7 +25,6 @@ from threadline.storage import (
     LinkLookup,
     NotFoundError,
     Store,
-    _v1_tables,
     content_hash,
 )
 
@@ -382,21 +381,18 @@ def test_self_assessments_keep_their_kind(store: Store) -> None:
 # Answers for the aggregation
 
 
-def test_engagement_answers_are_those_of_submitted_respondents_by_default(store: Store) -> None:
+def test_respondent_answers_are_those_of_submitted_respondents_by_default(store: Store) -> None:
     record, _, _ = _engagement(store)
     done = _answered(store, record.id, "Marketing", {"q1": "o1", "q2": None, "q3": ["a", "b"]}, submit=True)
     started = _answered(store, record.id, "Leadership", {"q1": "o2"}, submit=False)
-    assert store.engagement_answers([record.id]) == [(done, "q1", "o1"), (done, "q2", None), (done, "q3", ["a", "b"])]
-    everyone = store.engagement_answers([record.id], submitted_only=False)
-    assert sorted(everyone, key=lambda row: (row[0], row[1])) == [
-        (done, "q1", "o1"),
-        (done, "q2", None),
-        (done, "q3", ["a", "b"]),
-        (started, "q1", "o2"),
-    ]
+    assert store.respondent_answers([record.id]) == {done: {"q1": "o1", "q2": None, "q3": ["a", "b"]}}
+    assert store.respondent_answers([record.id], submitted_only=False) == {
+        done: {"q1": "o1", "q2": None, "q3": ["a", "b"]},
+        started: {"q1": "o2"},
+    }
 
 
-def test_engagement_answers_cover_the_given_engagements_only(store: Store) -> None:
+def test_respondent_answers_cover_the_given_engagements_only(store: Store) -> None:
     first, _, first_dashboard = _engagement(store)
     second, _, _ = _engagement(store)
     third, _, _ = _engagement(store)
@@ -409,8 +405,8 @@ def test_engagement_answers_cover_the_given_engagements_only(store: Store) -> No
     self_assessment, _ = store.create_assessment(first.bank_hash, {})
     store.save_answer(self_assessment, "q1", "o4")
     store.submit(self_assessment)
-    assert store.engagement_answers([first.id, second.id]) == [(one, "q1", "o1"), (two, "q1", "o2")]
-    assert store.engagement_answers([]) == []
+    assert list(store.respondent_answers([first.id, second.id]).items()) == [(one, {"q1": "o1"}), (two, {"q1": "o2"})]
+    assert store.respondent_answers([]) == {}
 
 
 def test_respondent_answers_groups_by_respondent(store: Store) -> None:
@@ -421,7 +417,7 @@ def test_respondent_answers_groups_by_respondent(store: Store) -> None:
     assert store.respondent_answers([record.id]) == {one: {"q1": "o1", "q2": "free text"}, two: {"q1": None}}
 
 
-def test_engagement_answers_come_back_unchanged(store: Store) -> None:
+def test_respondent_answers_come_back_unchanged(store: Store) -> None:
     record, _, _ = _engagement(store)
     tricky = {"a": 'quote " and \\ backslash', "b": "Ünïcode, [brackets], {braces}", "c": [], "d": ["x,y", "null"]}
     assessment_id = _answered(store, record.id, "Marketing", tricky, submit=True)
@@ -591,7 +587,7 @@ def test_import_respondent_into_a_closed_engagement(store: Store) -> None:
     assert [(r.assessment_id, r.respondent, r.status, r.submitted_at) for r in listed] == [
         (imported, None, "in_progress", None)
     ]
-    assert store.engagement_answers([record.id]) == []
+    assert store.respondent_answers([record.id]) == {}
 
 
 @pytest.mark.parametrize(
@@ -621,13 +617,11 @@ def test_import_respondent_refuses_an_overlong_department(store: Store) -> None:
 # Migration from schema version 1
 
 
-def test_a_version_1_database_migrates_in_place(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
+def test_a_version_1_database_migrates_in_place(db_url: str) -> None:
+    legacy_database(db_url, 1)
     old = Store(db_url)
-    assert old.migrate() == 1
-    assessment_id, token = _v1_assessment(old.engine)
+    assessment_id, token = write_v1_assessment(old.engine, BANK_TEXT)
     old.dispose()
-    monkeypatch.undo()
 
     new = Store(db_url)
     assert new.migrate() == 2
@@ -657,47 +651,7 @@ def test_the_migrated_schema_matches_the_module_level_tables(store: Store) -> No
         )
         for table in store_module.metadata.sorted_tables
     }
-    assert _schema(store.engine) == declared
-
-
-def _v1_assessment(engine: sa.Engine) -> tuple[int, str]:
-    """Write a bank, a submitted assessment, answers and a private link with the v1 tables."""
-    v1_banks, v1_assessments, v1_answers, v1_links = _v1_tables(sa.MetaData())
-    now, token = datetime.now(UTC), new_token()
-    digest = content_hash(BANK_TEXT)
-    with engine.begin() as conn:
-        conn.execute(
-            v1_banks.insert().values(
-                content_hash=digest, bank_id="default", version="1.0", content=BANK_TEXT, created_at=now
-            )
-        )
-        result = conn.execute(
-            v1_assessments.insert().values(
-                bank_hash=digest,
-                context={"organisation": "Acme"},
-                targets={"care": 3},
-                page=2,
-                status="submitted",
-                created_at=now,
-                updated_at=now,
-                submitted_at=now,
-            )
-        )
-        assessment_id = int(result.inserted_primary_key[0])
-        conn.execute(
-            v1_answers.insert(),
-            [
-                {"assessment_id": assessment_id, "question_id": "q1", "value": "o2", "updated_at": now},
-                {"assessment_id": assessment_id, "question_id": "q2", "value": sa.JSON.NULL, "updated_at": now},
-                {"assessment_id": assessment_id, "question_id": "q3", "value": ["a"], "updated_at": now},
-            ],
-        )
-        conn.execute(
-            v1_links.insert().values(
-                token_hash=hash_token(token), assessment_id=assessment_id, kind="private", created_at=now
-            )
-        )
-    return assessment_id, token
+    assert {name: tables for name, tables in _schema(store.engine).items() if name != "alembic_version"} == declared
 
 
 # Tokens

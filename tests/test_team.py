@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.answers import NA, Responses
+from scoring.answers import NA, Responses, as_stored
 from scoring.batch import encode
 from scoring.engine import score
 from scoring.team import (
@@ -20,14 +20,13 @@ from scoring.team import (
     Distribution,
     TeamView,
     alignment,
-    encode_rows,
     round_change,
     team_view,
 )
 from scoring.validate import parse_bank
 from tests.banks import FIVE_LEVELS, small_bank
 from tests.test_engine_properties import answer_sets
-from tests.test_purity import FORBIDDEN, ROOT
+from tests.test_purity import CHARTS_AND_TABLES, ROOT, SQL, UI
 
 TEAM = (
     """
@@ -317,69 +316,48 @@ def test_the_team_level_follows_the_weakest_link_rule_like_the_engine():
     assert (view.overall_level, view.limited_by) == (result.level, result.limited_by) == (2, "strategy")
 
 
-STORED = [
-    (101, "tone", "three"),
-    (101, "channels", ["web"]),
-    (101, "notes", "some text"),
-    (102, "tone", None),
-    (102, "channels", ["mail", "gone"]),  # an option since removed from the bank
-    (102, "removed-question", "x"),
-    (103, "tone", "gone"),
-    (103, "channels", None),
-    (999, "tone", "one"),  # not a respondent asked for
-    (104, "notes", None),
+STORED = [  # each respondent's answers as the store keeps them: a multi answer is a list
+    {"tone": "three", "channels": ["web"], "notes": "some text"},
+    {"tone": None, "channels": ["mail", "gone"], "removed-question": "x"},  # "gone": an option since removed
+    {"tone": "gone", "channels": None},
+    {"notes": None},
 ]
 ENCODED = [{"tone": "three", "channels": ("web",)}, {"tone": NA, "channels": ("mail",)}, {"channels": NA}, {}]
 
 
-@pytest.mark.parametrize(
-    "respondent_ids",
-    [[101, 102, 103, 104], [104, 103, 102, 101], [101, 102, 103, 104 + 10**9], ["101", "102", "103", "104"]],
-    ids=["ids", "reversed", "sparse ids", "text ids"],
-)
-def test_encode_rows_reads_stored_rows_and_ignores_unknown_ids_and_text(respondent_ids):
-    rows = [(type(respondent_ids[0])(a), q, v) for a, q, v in STORED]
-    table = encode_rows(BANK, rows, respondent_ids)
-    order = [[101, 102, 103, 104].index(int(respondent) % 10**9) for respondent in respondent_ids]
-    expected = encode(BANK, [ENCODED[n] for n in order])
+def test_encode_reads_stored_answers_and_ignores_text_removed_questions_and_removed_options():
+    table = encode(BANK, STORED)
+    assert table.codes.tolist() == [[2, 0], [-2, 0], [-1, -2], [-1, -1]]
+    assert table.chosen.tolist() == [[True, False], [False, True], [False, False], [False, False]]
+    expected = encode(BANK, ENCODED)
     np.testing.assert_array_equal(table.codes, expected.codes)
     np.testing.assert_array_equal(table.chosen, expected.chosen)
 
 
-def test_encode_rows_ignores_values_of_the_wrong_kind_after_a_bank_edit():
-    rows = [(1, "tone", ["one"]), (1, "channels", "web"), (2, "tone", "two"), (2, "channels", [["web"], "mail"])]
-    table = encode_rows(BANK, iter(rows), [1, 2])
+def test_encode_ignores_stored_values_of_the_wrong_kind_after_a_bank_edit():
+    stored = [{"tone": ["one"], "channels": "web"}, {"tone": "two", "channels": [["web"], "mail"]}]
+    table = encode(BANK, iter(stored))
     expected = encode(BANK, [{}, {"tone": "two", "channels": ("mail",)}])
     np.testing.assert_array_equal(table.codes, expected.codes)
     np.testing.assert_array_equal(table.chosen, expected.chosen)
 
 
-def test_encode_rows_with_no_rows_or_respondents():
-    assert encode_rows(BANK, [], [1, 2]).codes.tolist() == [[-1, -1], [-1, -1]]
-    assert encode_rows(BANK, STORED, []).codes.shape == (0, 2)
-    with pytest.raises(ValueError, match="duplicates"):
-        encode_rows(BANK, STORED, [101, 101])
-    with pytest.raises(ValueError, match="duplicates"):
-        encode_rows(BANK, STORED, ["a", "a"])
+def test_encode_with_no_answers_or_no_respondents():
+    assert encode(BANK, [{}, {}]).codes.tolist() == [[-1, -1], [-1, -1]]
+    assert encode(BANK, []).codes.shape == (0, 2)
+    assert encode(BANK, []).chosen.shape == (0, 2)
 
 
-def stored_rows(answer_sets_, ids):
-    return [
-        (respondent, question_id, list(value) if isinstance(value, tuple) else value)
-        for respondent, answers in zip(ids, answer_sets_, strict=True)
-        for question_id, value in answers.items()
-    ]
+def stored_sets(answer_sets_):
+    """Checked answer sets as the store keeps them (`scoring.answers.as_stored`)."""
+    return [{question_id: as_stored(value) for question_id, value in answers.items()} for answers in answer_sets_]
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(answer_sets, max_size=12), st.booleans())
-def test_encode_rows_gives_what_encode_gives(rows_of_answers, shuffled):
+@given(st.lists(answer_sets, max_size=12))
+def test_stored_answers_encode_as_the_checked_answers_do(rows_of_answers):
     bank = small_bank("weakest_link")
-    ids = [7 * n + 3 for n in range(len(rows_of_answers))]
-    rows = stored_rows(rows_of_answers, ids)
-    if shuffled:
-        rows.reverse()
-    table, expected = encode_rows(bank, rows, ids), encode(bank, rows_of_answers)
+    table, expected = encode(bank, stored_sets(rows_of_answers)), encode(bank, rows_of_answers)
     np.testing.assert_array_equal(table.codes, expected.codes)
     np.testing.assert_array_equal(table.chosen, expected.chosen)
 
@@ -398,8 +376,7 @@ def test_team_and_department_means_are_the_means_of_the_engines_scores(responden
     bank = small_bank("weakest_link")
     rows_of_answers = [answers for answers, _ in respondents]
     departments = [department for _, department in respondents]
-    ids = list(range(len(respondents)))
-    view = team_view(bank, encode_rows(bank, stored_rows(rows_of_answers, ids), ids), departments)
+    view = team_view(bank, encode(bank, stored_sets(rows_of_answers)), departments)
     scores = engine_scores(bank, rows_of_answers)
     for column in range(len(bank.dimensions)):
         assessed = scores[~np.isnan(scores[:, column]), column]
@@ -429,6 +406,7 @@ def test_round_change_matches_dimensions_by_id(view):
 
 
 def test_the_team_module_imports_no_ui_database_or_chart_library():
-    code = f"import sys, scoring.team\nprint(','.join(m for m in {FORBIDDEN!r} if m in sys.modules))"
+    forbidden = (*UI, *SQL, *CHARTS_AND_TABLES)
+    code = f"import sys, scoring.team\nprint(','.join(m for m in {forbidden!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == ""

@@ -27,8 +27,9 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
+from scoring.answers import NA_LABEL
+from scoring.batch import encode
 from scoring.engine import Result
-from scoring.team import encode_rows
 from scoring.team import team_view as build_team_view
 from tests.banks import SMALL, small_bank
 from threadline.links import derive_consensus_token
@@ -48,9 +49,7 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 def team_view(answers: dict = ANSWERS, departments: list[str] = DEPARTMENTS, bank=BANK, order=("Marketing", "Support")):
-    ids = list(answers)
-    rows = [(aid, question_id, value) for aid, given in answers.items() for question_id, value in given.items()]
-    return build_team_view(bank, encode_rows(bank, rows, ids), departments, order)
+    return build_team_view(bank, encode(bank, list(answers.values())), departments, order)
 
 
 VIEW = team_view()
@@ -210,7 +209,7 @@ def test_question_row_without_answers_shows_dashes():
 def test_distribution_rows_everyone_then_each_department_with_n_a_last():
     labels, rows, counts = teamdata.distribution_rows(BANK, VIEW, "review")
 
-    assert labels == ["Never", "Yearly", "Monthly", teamdata.NA_LABEL]
+    assert labels == ["Never", "Yearly", "Monthly", NA_LABEL]
     assert rows == ["Everyone", "Marketing (n=3)", "Support (n=1)"]
     assert counts == [[1, 1, 1, 1], [0, 1, 1, 1], [1, 0, 0, 0]]
     assert all(type(n) is int for row in counts for n in row)
@@ -223,7 +222,7 @@ def test_distribution_rows_leave_out_n_a_when_nobody_chose_it():
         [[1, 2, 1], [1, 1, 1], [0, 1, 0]],
     )
     labels, _, counts = teamdata.distribution_rows(BANK, VIEW, "speed")
-    assert labels == ["Days", "Hours", "Minutes", "Seconds", "Instantly", teamdata.NA_LABEL]
+    assert labels == ["Days", "Hours", "Minutes", "Seconds", "Instantly", NA_LABEL]
     assert counts == [[1, 0, 1, 0, 1, 1], [1, 0, 1, 0, 1, 0], [0, 0, 0, 0, 0, 1]]
 
 

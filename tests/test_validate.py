@@ -314,6 +314,18 @@ def test_an_unknown_question_type_lists_the_known_ones(author):
     ]
 
 
+def test_an_empty_question_type_lists_the_known_ones(author):
+    text = edit("        type: multi\n", "        type:\n")
+    assert author.mistakes(text) == [
+        author.line(24, "'type' must be one of 'choice', 'multi' or 'text', not nothing (the value is empty)")
+    ]
+
+
+def test_a_mistake_in_a_multi_question_is_reported_at_its_key(author):
+    text = edit("            label: Service\n", "            label: Service\n            points: many\n")
+    assert author.mistakes(text) == [author.line(30, """'points' must be a number, not the text "many\"""")]
+
+
 def test_mistakes_in_different_places_are_all_reported_in_line_order(author):
     text = after("    title: Strategy\n", "    wieght: 2\n")
     text = edit("label: Hours", "label:", text)
@@ -504,6 +516,11 @@ def test_an_unknown_schema_version_is_refused(author):
 
 
 # Questions and options
+
+
+def test_a_text_question_with_an_empty_options_list_is_refused(author):
+    text = after("        type: text\n", "        options: []\n")
+    assert author.mistakes(text) == [author.line(33, "question 'notes' is a text question and takes no options")]
 
 
 def test_a_text_question_with_options_is_refused(author):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,20 @@ class Entry:
     problems: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class UsableEntry(Entry):
+    """A bank file without problems: its bank and text are always there."""
+
+    bank: Bank
+    content: str
+    problems: tuple[str, ...] = ()
+
+
+def usable(entries: Iterable[Entry]) -> list[UsableEntry]:
+    """The entries whose bank can be used, in order."""
+    return [entry for entry in entries if isinstance(entry, UsableEntry)]
+
+
 def load_catalog(folder: Path, default_id: str) -> tuple[Entry, ...]:
     """Every bank file in `folder` (not its subfolders), the default bank first."""
     entries = [_entry(path) for path in sorted(folder.glob("*.yaml")) if not path.is_dir()]
@@ -30,7 +45,7 @@ def load_catalog(folder: Path, default_id: str) -> tuple[Entry, ...]:
 def _entry(path: Path) -> Entry:
     try:
         content = source.read_text(path)
-        return Entry(path, parse_bank(content, str(path)), content, ())
+        return UsableEntry(path, parse_bank(content, str(path)), content)
     except BankError as error:
         return Entry(path, None, None, tuple(error.lines()))
     except DocumentError as error:

@@ -68,7 +68,7 @@ def gap_bars(result: Result) -> go.Figure:
     figure.update_layout(
         xaxis=dict(
             title="Levels to target",
-            range=[0, max((d.gap for d in rows), default=1) * 1.2],
+            range=[0, max((d.gap or 0.0 for d in rows), default=1.0) * 1.2],  # ranked gaps are never None
             gridcolor=GRID,
             zeroline=False,
         ),

@@ -29,30 +29,22 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
-from typing import Any, TypeVar, cast
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
-from scoring.answers import NA, Answer, check_answer
+from scoring.answers import NA, NA_LABEL, check_answer
 from scoring.bank import Bank, Question
 from scoring.engine import level_of, question_score
 from scoring.team import NA_COLUMN, TeamView
-from scoring.validate import BankError, parse_bank
-from threadline.storage import (
-    MAX_ID_LENGTH,
-    AnswerValue,
-    EngagementRecord,
-    Respondent,
-    Store,
-    content_hash,
-)
+from scoring.validate import parse_bank
+from threadline.reporting.engagement_document import FORMAT, FORMAT_VERSION, ConsensusPart, read_document
+from threadline.reporting.engagement_document import EngagementImportError as EngagementImportError  # re-exported
+from threadline.storage import AnswerValue, EngagementRecord, Respondent, Store
 
-FORMAT = "threadline-engagement"
-FORMAT_VERSION = 1
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
-NA_LABEL = "Not applicable / don't know"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MULTI_SEPARATOR = ";"
 
@@ -87,20 +79,6 @@ SCORE_COLUMNS = (
 EVERYONE = "Everyone"
 TEAM_ONLY = ("", "", "", "")
 """min, max, sd and alignment: team figures, left empty on department rows."""
-
-_DOCUMENT_KEYS = ("format", "format_version", "exported_at", "engagement", "bank", "respondents", "consensus")
-_ENGAGEMENT_KEYS = ("client", "consultant", "logo_text", "departments", "closes_on", "status", "share_team", "round")
-_BANK_KEYS = ("id", "version", "content_hash", "content")
-_RESPONDENT_KEYS = ("department", "respondent", "status", "created_at", "submitted_at", "answers")
-_CONSENSUS_KEYS = ("answers", "reasons")
-
-
-T = TypeVar("T")
-
-
-class EngagementImportError(ValueError):
-    """An engagement document that cannot be imported; the message says what is wrong and where."""
-
 
 # --------------------------------------------------------------------------- file names
 
@@ -183,8 +161,8 @@ def _answer_cells(bank: Bank, question: Question, given: Mapping[str, AnswerValu
     except ValueError:  # not an option of this bank: shown as stored, without a score
         raw = MULTI_SEPARATOR.join(map(str, value)) if isinstance(value, list) else str(value)
         return [raw, "", "", ""]
-    chosen = (answer,) if isinstance(answer, str) else answer
-    labels = {option.id: option.label for option in question.options or ()}
+    chosen = (answer,) if isinstance(answer, str) else answer or ()  # never NA here: a stored null returned above
+    labels = {option.id: option.label for option in question.options}
     return [
         MULTI_SEPARATOR.join(chosen),
         MULTI_SEPARATOR.join(labels[option_id] for option_id in chosen),
@@ -344,232 +322,52 @@ def load_document(data: bytes) -> dict[str, Any]:
     return document
 
 
-def import_engagement(store: Store, document: Mapping[str, Any]) -> tuple[EngagementRecord, str, str]:
+def import_engagement(store: Store, document: object) -> tuple[EngagementRecord, str, str]:
     """Create a new engagement from an exported document; return it, its invite and dashboard tokens.
 
-    The whole document is checked first (nothing is written if any part is wrong); then the
-    bank is stored, the engagement created (new links, its own series), its status and team
-    sharing set, every respondent imported with their timestamps, and the consensus answers
-    and reasons recorded.
+    The whole document is checked first with ``engagement_document.read_document`` (nothing is
+    written if any part is wrong); then the bank is stored, the engagement created (new links,
+    its own series), its status and team sharing set, every respondent imported with their
+    timestamps, and the consensus answers and reasons recorded.
     """
-    checked = _checked_document(document)
-    bank_part = checked["bank"]
-    bank_hash = store.put_bank(bank_part["content"], bank_part["id"], bank_part["version"])
-    settings = checked["engagement"]
+    checked = read_document(document)
+    bank_hash = store.put_bank(checked.bank.content, checked.bank.id, checked.bank.version)
+    settings = checked.engagement
     try:
         record, invite, dashboard = store.create_engagement(
             bank_hash,
-            settings["client"],
-            settings["consultant"],
-            settings["logo_text"],
-            settings["departments"],
-            settings["closes_on"],
+            settings.client,
+            settings.consultant,
+            settings.logo_text,
+            settings.departments,
+            settings.closes_on,
         )
     except (TypeError, ValueError) as error:
         raise EngagementImportError(f"engagement: {error}") from None
-    for respondent in checked["respondents"]:
-        store.import_respondent(record.id, **respondent)
-    _import_consensus(store, record.id, dashboard, checked["consensus"])
-    if settings["share_team"]:
+    for respondent in checked.respondents:
+        store.import_respondent(
+            record.id,
+            respondent.department,
+            respondent.respondent,
+            respondent.status,
+            respondent.answers,
+            respondent.created_at,
+            respondent.submitted_at,
+        )
+    _import_consensus(store, record.id, dashboard, checked.consensus)
+    if settings.share_team:
         store.set_share_team(record.id, True)
-    if settings["status"] != "open":
-        store.set_engagement_status(record.id, settings["status"])
+    if settings.status != "open":
+        store.set_engagement_status(record.id, settings.status)
     return store.engagement(record.id), invite, dashboard
 
 
-def _import_consensus(store: Store, engagement_id: int, dashboard: str, consensus: dict[str, Any] | None) -> None:
+def _import_consensus(store: Store, engagement_id: int, dashboard: str, consensus: ConsensusPart | None) -> None:
     """Record the consensus answers and reasons (nothing when the document has none)."""
     if consensus is None:
         return
     assessment_id, _ = store.consensus_assessment(engagement_id, dashboard)
-    for question_id, value in consensus["answers"].items():
+    for question_id, value in consensus.answers.items():
         store.save_answer(assessment_id, question_id, value)
-    for question_id, reason in consensus["reasons"].items():
+    for question_id, reason in consensus.reasons.items():
         store.save_reason(assessment_id, question_id, reason)
-
-
-def _checked_document(document: Mapping[str, Any]) -> dict[str, Any]:
-    """Every part of a document, checked and converted to what the store takes."""
-    if not isinstance(document, Mapping):
-        raise EngagementImportError("an engagement document is a JSON object")
-    if document.get("format") != FORMAT:
-        raise EngagementImportError(
-            f"not a Threadline engagement export: 'format' is {document.get('format')!r}, not {FORMAT!r}"
-        )
-    if document.get("format_version") != FORMAT_VERSION:
-        raise EngagementImportError(
-            f"unsupported format_version {document.get('format_version')!r}: this Threadline reads "
-            f"version {FORMAT_VERSION}"
-        )
-    _object(document, _DOCUMENT_KEYS, "the document")
-    _expect(document["exported_at"], str, "exported_at", "a text")
-    bank = _checked_bank(document["bank"])
-    return {
-        "engagement": _checked_engagement(document["engagement"]),
-        "bank": {"id": bank.id, "version": bank.version, "content": document["bank"]["content"]},
-        "respondents": _checked_respondents(document["respondents"], bank),
-        "consensus": _checked_consensus(document["consensus"], bank),
-    }
-
-
-def _object(part: object, keys: Sequence[str], where: str) -> Mapping[str, Any]:
-    """``part``, which must be an object with exactly ``keys``."""
-    if not isinstance(part, Mapping):
-        raise EngagementImportError(f"{where} must be a JSON object, not {_kind(part)}")
-    missing = [key for key in keys if key not in part]
-    if missing:
-        raise EngagementImportError(f"{where} lacks {', '.join(repr(key) for key in missing)}")
-    unknown = [str(key) for key in part if key not in keys]
-    if unknown:
-        raise EngagementImportError(f"{where} has unknown keys: {', '.join(repr(key) for key in unknown)}")
-    return part
-
-
-def _expect(value: object, kind: type | tuple[type, ...], where: str, described: str) -> None:
-    """Raise unless ``value`` is an instance of ``kind`` (booleans are never numbers)."""
-    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _types(kind)):
-        raise EngagementImportError(f"{where} must be {described}, not {_kind(value)}")
-
-
-def _of_type(value: object, kind: type[T], where: str, described: str) -> T:
-    """``value``, which must be an instance of ``kind``."""
-    _expect(value, kind, where, described)
-    return cast(T, value)
-
-
-def _types(kind: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
-
-
-def _checked_engagement(part: object) -> dict[str, Any]:
-    """The engagement's settings, with closes_on as a date."""
-    part = _object(part, _ENGAGEMENT_KEYS, "engagement")
-    for key in ("client", "consultant", "logo_text"):
-        _expect(part[key], str, f"engagement.{key}", "a text")
-    departments = part["departments"]
-    _expect(departments, list, "engagement.departments", "a list of texts")
-    if not departments or not all(isinstance(name, str) for name in departments):
-        raise EngagementImportError("engagement.departments must be a non-empty list of texts")
-    if part["status"] not in ("open", "closed"):
-        raise EngagementImportError(f"engagement.status must be 'open' or 'closed', not {_kind(part['status'])}")
-    _expect(part["share_team"], bool, "engagement.share_team", "true or false")
-    _expect(part["round"], int, "engagement.round", "a whole number")
-    closes_on = part["closes_on"]
-    return {**part, "closes_on": None if closes_on is None else _date(closes_on, "engagement.closes_on")}
-
-
-def _checked_bank(part: object) -> Bank:
-    """The bank, parsed, whose text matches its content_hash, id and version."""
-    part = _object(part, _BANK_KEYS, "bank")
-    for key in _BANK_KEYS:
-        _expect(part[key], str, f"bank.{key}", "a text")
-    if content_hash(part["content"]) != part["content_hash"]:
-        raise EngagementImportError(
-            "bank.content does not match bank.content_hash: the bank was changed after the export"
-        )
-    try:
-        bank = parse_bank(part["content"], "bank.content")
-    except BankError as error:
-        raise EngagementImportError("bank.content is not a valid bank: " + "; ".join(error.lines())) from None
-    if (bank.id, bank.version) != (part["id"], part["version"]):
-        raise EngagementImportError(
-            f"bank.id and bank.version say {part['id']!r} {part['version']!r}, "
-            f"but the bank's text is {bank.id!r} {bank.version!r}"
-        )
-    return bank
-
-
-def _checked_respondents(part: object, bank: Bank) -> list[dict[str, Any]]:
-    """Each respondent as the keyword arguments of ``Store.import_respondent``."""
-    items = _of_type(part, list, "respondents", "a list")
-    return [_checked_respondent(item, bank, f"respondents[{n}]") for n, item in enumerate(items)]
-
-
-def _checked_respondent(part: object, bank: Bank, where: str) -> dict[str, Any]:
-    """One respondent, checked against the bank."""
-    part = _object(part, _RESPONDENT_KEYS, where)
-    for key in ("department", "respondent"):
-        _expect(part[key], (str, type(None)), f"{where}.{key}", "a text or null")
-        if isinstance(part[key], str) and len(part[key]) > MAX_ID_LENGTH:
-            raise EngagementImportError(f"{where}.{key} is longer than {MAX_ID_LENGTH} characters")
-    if part["status"] not in ("in_progress", "submitted"):
-        raise EngagementImportError(f"{where}.status must be 'in_progress' or 'submitted', not {_kind(part['status'])}")
-    submitted_at = part["submitted_at"]
-    if part["status"] == "submitted" and submitted_at is None:
-        raise EngagementImportError(f"{where} is submitted but has no submitted_at")
-    return {
-        "department": part["department"],
-        "respondent": part["respondent"],
-        "status": part["status"],
-        "answers": _checked_answers(part["answers"], bank, f"{where}.answers"),
-        "created_at": _timestamp(part["created_at"], f"{where}.created_at"),
-        "submitted_at": None if submitted_at is None else _timestamp(submitted_at, f"{where}.submitted_at"),
-    }
-
-
-def _checked_consensus(part: object, bank: Bank) -> dict[str, Any] | None:
-    """The consensus answers and reasons, or None."""
-    if part is None:
-        return None
-    part = _object(part, _CONSENSUS_KEYS, "consensus")
-    reasons = part["reasons"]
-    _expect(reasons, dict, "consensus.reasons", "an object of question id to text")
-    for question_id, reason in reasons.items():
-        if question_id not in bank.questions:
-            raise EngagementImportError(f"consensus.reasons: unknown question {question_id!r}")
-        _expect(reason, str, f"consensus.reasons.{question_id}", "a text")
-    return {"answers": _checked_answers(part["answers"], bank, "consensus.answers"), "reasons": dict(reasons)}
-
-
-def _checked_answers(part: object, bank: Bank, where: str) -> dict[str, AnswerValue]:
-    """Answers checked with ``scoring.answers.check_answer``, in the form the store keeps."""
-    given = _of_type(part, dict, where, "an object of question id to answer")
-    checked: dict[str, AnswerValue] = {}
-    for question_id, value in given.items():
-        try:
-            checked[question_id] = _stored_value(check_answer(bank, question_id, value))
-        except ValueError as error:
-            raise EngagementImportError(f"{where}: {error}") from None
-    return checked
-
-
-def _stored_value(answer: Answer) -> AnswerValue:
-    """A checked answer as the store keeps it (a multi question's options as a list)."""
-    return list(answer) if isinstance(answer, tuple) else answer
-
-
-def _timestamp(value: object, where: str) -> datetime:
-    """An ISO 8601 timestamp with a time zone."""
-    parsed = _parsed(value, datetime.fromisoformat, where, "an ISO 8601 timestamp")
-    if parsed.tzinfo is None:
-        raise EngagementImportError(f"{where} must have a time zone (e.g. +00:00), not {value!r}")
-    return parsed
-
-
-def _date(value: object, where: str) -> date:
-    """An ISO 8601 date (YYYY-MM-DD)."""
-    return _parsed(value, date.fromisoformat, where, "an ISO 8601 date (YYYY-MM-DD)")
-
-
-def _parsed(value: object, parse: Callable[[str], Any], where: str, described: str) -> Any:
-    """``parse(value)`` for a text value, or EngagementImportError naming ``where``."""
-    _expect(value, str, where, described)
-    try:
-        return parse(str(value))
-    except ValueError:
-        raise EngagementImportError(f"{where} must be {described}, not {value!r}") from None
-
-
-def _kind(value: object) -> str:
-    """A short description of a JSON value for an error message."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, str):
-        return repr(value[:80])
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return repr(value)

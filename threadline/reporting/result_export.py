@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from scoring.answers import NA, Answer
+from scoring.answers import NA, NA_LABEL, Answer
 from scoring.bank import Bank, Question
 from scoring.confidence import Confidence
 from scoring.engine import Result, question_score
 from scoring.plan import Plan
-from threadline.reporting.exports import NA_LABEL, csv_bytes, number
+from threadline.reporting.exports import csv_bytes, number
 from threadline.reporting.summary import average_line, evenness, headline, position, ranked_gaps, stage_rule
 
 SCORE_COLUMNS = (
@@ -44,7 +44,7 @@ PLAN_COLUMNS = (
 def scores_csv(bank: Bank, result: Result, confidences: Mapping[str, Confidence]) -> bytes:
     """One row for the overall result (stage, average and the rule), then one per dimension."""
     gap_rank = {d.id: n for n, d in enumerate(ranked_gaps(result), start=1)}
-    overall = [
+    overall: list[object] = [
         "Overall",
         number(result.score),
         headline(bank, result),
@@ -132,7 +132,7 @@ def answer_text(question: Question, answers: Mapping[str, Answer]) -> str | None
         return NA_LABEL
     if question.type == "text":
         return given if isinstance(given, str) else None
-    labels = {option.id: option.label for option in question.options or ()}
+    labels = {option.id: option.label for option in question.options}
     if isinstance(given, str):
         return labels.get(given, given)
     return "; ".join(labels.get(option_id, option_id) for option_id in given) or "None of these"

@@ -13,13 +13,29 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from scoring.answers import Responses
+from scoring.answers import NA_LABEL, Responses, as_answers
 from scoring.bank import Bank
 from scoring.engine import Result, score
 from scoring.team import MIN_GROUP, NA_COLUMN, TeamView, shown_departments
 from threadline.storage import EngagementRecord, Respondent, Store
 
-NA_LABEL = "Not applicable / don't know"
+DISAGREEMENT_WAITING = "Disagreement appears once a response is submitted."
+"""The Disagreement tab before any submission (the team view exists from the first one)."""
+
+FEWEST_DISPUTED = 3
+"""Below this many scored questions the dashboard lists them all, with no 'How many questions' slider."""
+DISPUTED_BY_DEFAULT = 8
+
+
+def disputed_count_choice(question_count: int) -> tuple[int, int, int] | None:
+    """(fewest, most, default) for choosing how many disputed questions to list; None: list them all.
+
+    A choice needs at least two counts to choose from: with FEWEST_DISPUTED questions or fewer
+    there is nothing to choose (a slider from 3 to 3 is an error in Streamlit).
+    """
+    if question_count <= FEWEST_DISPUTED:
+        return None
+    return FEWEST_DISPUTED, question_count, min(DISPUTED_BY_DEFAULT, question_count)
 
 
 def values(array: np.ndarray) -> list[float | None]:
@@ -138,7 +154,7 @@ def question_row(view: TeamView, question_id: str) -> dict[str, str]:
 def distribution_rows(bank: Bank, view: TeamView, question_id: str) -> tuple[list[str], list[str], list[list[int]]]:
     """(option labels, row names, counts per row and option) for a stacked bar: everyone, then each department
     that has responses."""
-    question = bank.questions[question_id]
+    question = bank.scored_questions[question_id]
     distribution = view.distributions[question_id]
     labels_by_id = {o.id: o.label for o in question.options} | {NA_COLUMN: NA_LABEL}
     labels = [labels_by_id[c] for c in distribution.columns]
@@ -190,7 +206,7 @@ def consensus_summary(store: Store, engagement: EngagementRecord, bank: Bank, da
     """Open (or create) the engagement's consensus assessment and score it."""
     assessment_id, token = store.consensus_assessment(engagement.id, dashboard_token)
     record = store.assessment(assessment_id)
-    answers = {q: tuple(v) if isinstance(v, list) else v for q, v in record.answers.items()}
+    answers = as_answers(record.answers)
     scored = [q for q in bank.questions.values() if q.is_scored]
     agreed = sum(1 for q in scored if q.id in answers)
     result = score(bank, Responses(answers)) if agreed else None

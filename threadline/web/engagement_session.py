@@ -9,8 +9,9 @@ from typing import Literal
 import streamlit as st
 
 from threadline import links
-from threadline.storage import EngagementRecord
+from threadline.storage import EngagementClosedError, EngagementRecord
 from threadline.web import resources
+from threadline.web.permissions import DashboardAccess
 from threadline.web.session import base_url
 
 CONSULTANT_OK = "consultant_ok"
@@ -45,6 +46,27 @@ def open_engagement(kind: Literal["invite", "dashboard"]) -> OpenEngagement | En
     if found.revoked:
         return EngagementProblem("replaced")
     return OpenEngagement(token, kind, store.engagement(found.engagement_id))
+
+
+def dashboard_access(opened: OpenEngagement) -> DashboardAccess:
+    """The edit rights of an opened dashboard link; stops the page if the link no longer grants them."""
+    access = DashboardAccess.verify(resources.store(), opened.token) if opened.kind == "dashboard" else None
+    if access is None:
+        st.error("This link cannot change the engagement.")
+        st.stop()
+    assert access is not None  # st.stop() ends the script
+    return access
+
+
+def join(opened: OpenEngagement, department: str, name: str | None) -> str | None:
+    """Add a respondent through an invite link: their private token, or None once the engagement has closed."""
+    if opened.kind != "invite":
+        raise PermissionError("only an invite link adds respondents")
+    try:
+        _, token = resources.store().add_respondent(opened.record.id, department, name)
+    except EngagementClosedError:  # closed between the page's check and the click
+        return None
+    return token
 
 
 def password_required() -> bool:

@@ -9,19 +9,30 @@ refresh, a closed tab or a server restart loses nothing.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import streamlit as st
 
-from scoring.answers import Answer
+from scoring.answers import Answer, as_answers, as_stored
 from scoring.bank import Bank
 from threadline import links
 from threadline.web import resources
 
 SESSION_KEY = "assessment"
 SHARE_NOTES_KEY = "share_notes"
-UNANSWERED = object()
+
+
+class _Unanswered(enum.Enum):
+    UNANSWERED = "unanswered"
+
+
+UNANSWERED: Final = _Unanswered.UNANSWERED
+"""What `record_answer` takes to remove an answer: the question is unanswered again."""
+
+AnswerChange = Answer | Literal[_Unanswered.UNANSWERED]
+"""A new answer for `record_answer`, or `UNANSWERED`."""
 
 
 @dataclass
@@ -109,7 +120,7 @@ def _load(token: str, editable: bool) -> Assessment | LinkProblem:
         editable=editable,
         id=record.id,
         bank=bank,
-        answers={qid: tuple(v) if isinstance(v, list) else v for qid, v in record.answers.items()},
+        answers=as_answers(record.answers),
         context=dict(record.context or {}),
         targets=dict(record.targets or {}),
         page=record.page,
@@ -122,7 +133,7 @@ def _load(token: str, editable: bool) -> Assessment | LinkProblem:
     )
 
 
-def record_answer(assessment: Assessment, question_id: str, value: Answer | object) -> None:
+def record_answer(assessment: Assessment, question_id: str, value: AnswerChange) -> None:
     """Keep one answer (or its absence, `UNANSWERED`) and write it to the database now."""
     if not assessment.editable:
         raise PermissionError("a read-only link cannot change answers")
@@ -134,7 +145,7 @@ def record_answer(assessment: Assessment, question_id: str, value: Answer | obje
     if assessment.answers.get(question_id, UNANSWERED) == value:
         return
     assessment.answers[question_id] = value
-    store.save_answer(assessment.id, question_id, list(value) if isinstance(value, tuple) else value)
+    store.save_answer(assessment.id, question_id, as_stored(value))
 
 
 def record_note(assessment: Assessment, question_id: str, note: str) -> None:

@@ -16,7 +16,7 @@ from scoring.bank import Bank
 from scoring.batch import encode
 from scoring.team import TeamView, round_change, team_view
 from threadline import links
-from threadline.reporting.teamdata import ConsensusSummary
+from threadline.reporting.teamdata import ConsensusSummary, disputed_count_choice
 from threadline.storage import EngagementRecord, Respondent, Store
 from threadline.web import resources
 from threadline.web.session import base_url
@@ -36,12 +36,28 @@ def team_view_of(engagement: EngagementRecord, bank: Bank, respondents: list[Res
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _cached_view(engagement_id: int, bank_hash: str, order: tuple[str, ...], submitted: tuple) -> TeamView:
+def _cached_view(
+    engagement_id: int, bank_hash: str, order: tuple[str, ...], submitted: tuple[tuple[int, str, object], ...]
+) -> TeamView:
     bank = resources.stored_bank(bank_hash)
     answers = resources.store().respondent_answers([engagement_id])
     ids = [assessment_id for assessment_id, _, _ in submitted]
     table = encode(bank, [answers.get(aid, {}) for aid in ids])
     return team_view(bank, table, [department for _, department, _ in submitted], order)
+
+
+def disputed_questions_shown(view: TeamView) -> list[str]:
+    """The scored questions to list as the widest disagreement, most disputed first.
+
+    A "How many questions" slider picks how many when there is a choice; a bank with three
+    scored questions or fewer lists them all.
+    """
+    disputed = view.disputed_questions()
+    choice = disputed_count_choice(len(disputed))
+    if choice is None:
+        return disputed
+    fewest, most, default = choice
+    return disputed[: st.slider("How many questions", fewest, most, default)]
 
 
 def consensus_share_link(store: Store, consensus: ConsensusSummary) -> str | None:
@@ -68,7 +84,7 @@ def rounds_comparison(store: Store, rounds: list[EngagementRecord]) -> RoundsCom
         views.append((record, view))
     latest_bank = resources.stored_bank(rounds[-1].bank_hash)
     ids = [d.id for d in latest_bank.dimensions]
-    series = {}
+    series: dict[str, list[float | None]] = {}
     for record, view in views:
         means = dict(zip(view.dimensions.ids, view.dimensions.mean, strict=True)) if view else {}
         series[f"Round {record.round}"] = [None if np.isnan(means.get(i, np.nan)) else float(means[i]) for i in ids]
@@ -76,6 +92,6 @@ def rounds_comparison(store: Store, rounds: list[EngagementRecord]) -> RoundsCom
     for (record, view), (_, previous) in zip(views[1:], views[:-1], strict=True):
         change = round_change(previous, view) if view and previous else {}
         table[f"Round {record.round} vs {record.round - 1}"] = [round(change.get(i, np.nan), 2) for i in ids]
-    for name, means in series.items():
-        table[name] = [None if m is None else round(m, 2) for m in means]
+    for name, round_means in series.items():
+        table[name] = [None if m is None else round(m, 2) for m in round_means]
     return RoundsComparison([d.title for d in latest_bank.dimensions], series, table)

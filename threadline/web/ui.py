@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, NoReturn
 
 import streamlit as st
 
 from threadline import links
 
+if TYPE_CHECKING:
+    from threadline.web.session import Assessment
+
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$])")
+
+
+NA_CHOICE = "__na__"
+"""The widget value of the "Not applicable / don't know" option (survey and workshop)."""
 
 
 def plain(text: str) -> str:
@@ -16,13 +24,24 @@ def plain(text: str) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
-def go(page: str, token_param: str | None = None, token: str | None = None) -> None:
+def plain_cut(text: str, limit: int, ellipsis: str = "") -> str:
+    """`text` cut to `limit` characters (ending in `ellipsis` when cut), then escaped.
+
+    Cut first, then escape: cutting escaped text could keep a backslash and drop the
+    character it escapes, which Markdown would then show or join with what follows.
+    """
+    if len(text) > limit:
+        text = text[: limit - len(ellipsis)] + ellipsis
+    return plain(text)
+
+
+def go(page: str, token_param: str | None = None, token: str | None = None) -> NoReturn:
     """Switch to another page, keeping the assessment's link in the URL."""
     params = {token_param: token} if token_param and token else None
     st.switch_page(st.session_state["pages"][page], query_params=params)
 
 
-def go_with(assessment, page: str) -> None:
+def go_with(assessment: Assessment, page: str) -> NoReturn:
     """Switch page carrying this assessment's link (private or read-only)."""
     param = links.RESUME_PARAM if assessment.editable else links.VIEW_PARAM
     go(page, param, assessment.token)
@@ -46,7 +65,7 @@ LINK_PROBLEMS = {
 }
 
 
-def link_problem_page(reason: str) -> None:
+def link_problem_page(reason: str) -> NoReturn:
     """A friendly page for a link that opens nothing, with a way to start over."""
     title, text = LINK_PROBLEMS[reason]
     st.title(title)
@@ -65,7 +84,7 @@ ENGAGEMENT_REPLACED = {
 }
 
 
-def engagement_problem_page(reason: str, kind: str) -> None:
+def engagement_problem_page(reason: str, kind: str) -> NoReturn:
     """A friendly page for an invite or dashboard link that opens nothing."""
     if reason == "replaced":
         title, text = ENGAGEMENT_REPLACED[kind]

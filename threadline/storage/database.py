@@ -1,0 +1,123 @@
+"""The engine, the connection settings and the write transaction every store method uses.
+
+One :class:`Store` per process, on SQLite (the zero-configuration default: a file,
+WAL mode, a busy timeout, foreign keys on) or PostgreSQL (several app servers may
+share it). Every method is one short transaction; nothing is cached in memory, so
+any app server sees what any other wrote.
+
+Writes. On SQLite a write transaction starts with ``BEGIN IMMEDIATE`` (taking the
+write lock up front, so the busy timeout applies instead of a snapshot conflict);
+on PostgreSQL a row read before a write is locked with ``SELECT ... FOR UPDATE``.
+Writes to an assessment update its row first, so concurrent writers take locks in
+the same order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, CursorResult, Engine
+
+from threadline.storage.records import BUSY_TIMEOUT_MS
+
+_WRITE = "threadline_write"
+
+
+class StoreBase:
+    """The engine and the transactions; the aggregates' stores build on it."""
+
+    def __init__(self, url: str) -> None:
+        """Create the engine for a SQLite or PostgreSQL URL (no connection yet)."""
+        self.engine: Engine = _create_engine(url)
+
+    @property
+    def dialect(self) -> str:
+        """The backend's name: ``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                yield conn
+
+    def _insert(self, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
+        if self.dialect == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _inserted_id(result: CursorResult[*tuple[Any, ...]]) -> int:
+    """The id of the row an INSERT made."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the INSERT returned no primary key")
+    return int(key[0])
+
+
+def _create_engine(url: str) -> Engine:
+    parsed = sa.make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        _make_parent_folder(parsed.database)
+        engine = sa.create_engine(parsed)
+        _configure_sqlite(engine)
+        return engine
+    if backend == "postgresql":
+        return sa.create_engine(parsed, pool_pre_ping=True)
+    raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+
+
+def _make_parent_folder(database: str | None) -> None:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _enable_wal(cursor)
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # In WAL mode NORMAL never corrupts the database; a power cut may lose the last
+        # commits, and it spares every answer click an fsync.
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _enable_wal(cursor: Any) -> None:
+    """Switch to WAL, retrying: SQLite does not wait on the busy timeout for this."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)

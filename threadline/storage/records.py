@@ -1,0 +1,110 @@
+"""What the storage layer hands out: records, errors, type aliases and limits.
+
+Answers. A value is ``None`` (not applicable / don't know, stored as JSON null), a
+string (a choice's option id, or free text) or a list of strings (a multi
+question). A question with no row is unanswered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+LinkKind = Literal["private", "share"]
+EngagementLinkKind = Literal["invite", "dashboard"]
+Status = Literal["in_progress", "submitted"]
+AssessmentKind = Literal["self", "respondent", "consensus"]
+EngagementStatus = Literal["open", "closed"]
+AnswerValue = str | list[str] | None
+
+BUSY_TIMEOUT_MS = 5000
+MAX_ID_LENGTH = 200
+MAX_NOTE_LENGTH = 1000
+_ASSESSMENT_LINK_KINDS = ("private", "share")
+_ENGAGEMENT_LINK_KINDS = ("invite", "dashboard")
+_STATUSES = ("in_progress", "submitted")
+_ENGAGEMENT_STATUSES = ("open", "closed")
+
+
+class NotFoundError(LookupError):
+    """Raised for an assessment, a bank or an engagement that is not in the database."""
+
+
+class EngagementClosedError(Exception):
+    """Raised when a respondent joins an engagement that is closed or past its closing date."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkLookup:
+    """What a token opens: the assessment, as owner or viewer, and whether revoked."""
+
+    kind: LinkKind
+    assessment_id: int
+    revoked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRecord:
+    """One assessment as stored, with its answers (question id -> value)."""
+
+    id: int
+    bank_hash: str
+    context: dict[str, Any]
+    targets: dict[str, int] | None
+    page: int
+    status: Status
+    share_generation: int
+    share_active: bool
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    answers: dict[str, AnswerValue]
+    engagement_id: int | None = None
+    kind: AssessmentKind = "self"
+    department: str | None = None
+    respondent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementRecord:
+    """One engagement (one round of a series) as stored."""
+
+    id: int
+    series_id: int
+    round: int
+    bank_hash: str
+    client: str
+    consultant: str
+    logo_text: str
+    departments: tuple[str, ...]
+    closes_on: date | None
+    status: EngagementStatus
+    share_team: bool
+    created_at: datetime
+    updated_at: datetime
+
+    def accepts_responses(self, today: date) -> bool:
+        """Tell whether respondents may join: open, and not past the closing date."""
+        return self.status == "open" and (self.closes_on is None or today <= self.closes_on)
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementLink:
+    """What an engagement token opens: the invite or the dashboard, and whether revoked."""
+
+    kind: EngagementLinkKind
+    engagement_id: int
+    revoked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Respondent:
+    """One respondent of an engagement, without answers (``respondent`` None: anonymous)."""
+
+    assessment_id: int
+    department: str | None
+    respondent: str | None
+    status: Status
+    created_at: datetime
+    submitted_at: datetime | None
