@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from scoring.validate import parse_bank
 from tests import test_app
+from tests.banks import SMALL
 from tests.test_app import click, key, new_app, run, stored_assessment
 from threadline.reporting import teamdata
 from threadline.storage import Store
@@ -24,47 +25,14 @@ from threadline.web.context import ROLES
 app_env = test_app.app_env  # the fixtures of tests/test_app.py: a fresh database per test
 db = test_app.db
 
-THREE_QUESTIONS = """\
-schema: 1
-id: three
-version: "1"
-title: Three questions
-levels:
-  - name: Low
-  - name: Middle
-  - name: High
-dimensions:
-  - id: strategy
-    title: Strategy
-    questions:
-      - id: plan
-        text: Is there a plan?
-        options:
-          - {id: none, label: No plan}
-          - {id: some, label: Some plan}
-          - {id: full, label: A full plan}
-      - id: review
-        text: Is the plan reviewed?
-        options:
-          - {id: never, label: Never}
-          - {id: yearly, label: Yearly}
-  - id: care
-    title: Customer care
-    questions:
-      - id: speed
-        text: How fast are complaints answered?
-        options:
-          - {id: days, label: Days}
-          - {id: hours, label: Hours}
-      - id: notes
-        text: Anything else?
-        type: text
-"""
+# the SMALL bank without its multi question: exactly three scored questions (plan, review, speed)
+_CHANNELS = SMALL[SMALL.index("      - id: channels") : SMALL.index("      - id: speed")]
+THREE_QUESTIONS = SMALL.replace("OVERALL", "mean").replace(_CHANNELS, "")
 THREE = parse_bank(THREE_QUESTIONS)
 THREE_ANSWERS = [
-    ("Marketing", {"plan": "none", "review": "never", "speed": "hours"}),
-    ("Marketing", {"plan": "full", "review": "never", "speed": "hours"}),
-    ("HR", {"plan": "some", "review": "yearly", "speed": "hours"}),
+    ("Marketing", {"plan": "none", "review": "never", "speed": "2"}),
+    ("Marketing", {"plan": "full", "review": "never", "speed": "2"}),
+    ("HR", {"plan": "some", "review": "yearly", "speed": "2"}),
 ]
 
 # the 200th character of LABEL_CUT (where a widget's label is cut) and the 89th of LIST_CUT (where the list
@@ -122,7 +90,8 @@ def test_the_disagreement_tab_lists_all_three_questions_of_a_three_question_bank
 
     assert not board.slider  # nothing to choose: all three are listed
     assert sorted(listed_questions(board)) == ["plan", "review", "speed"]
-    assert listed_questions(board) == ["review", "plan", "speed"]  # the widest disagreement first
+    # plan 1, 5, 3 (alignment 0.18), review 1, 1, 2.5 (0.65), speed all 2 (1.00): the widest disagreement first
+    assert listed_questions(board) == ["plan", "review", "speed"]
 
 
 @pytest.mark.parametrize(("count", "expected"), [(0, None), (2, None), (3, None), (4, (3, 4, 4)), (39, (3, 39, 8))])

@@ -216,39 +216,6 @@ class EngagementStore(AssessmentStore):
             _update_engagement(conn, engagement_id, updated_at=_now(), **values)
 
 
-def _new_respondent(
-    conn: Connection,
-    engagement: EngagementRecord,
-    department: str | None,
-    respondent: str | None,
-    now: datetime,
-    **values: Any,
-) -> int:
-    return _new_assessment(
-        conn,
-        engagement.bank_hash,
-        {"department": department, "respondent": respondent},
-        now,
-        engagement_id=engagement.id,
-        kind="respondent",
-        department=department,
-        respondent=respondent,
-        **values,
-    )
-
-
-def _respondent_name(respondent: str | None) -> str | None:
-    """A respondent's optional name, trimmed; None for anonymous (None or blank)."""
-    if respondent is None:
-        return None
-    if not isinstance(respondent, str):
-        raise TypeError(f"a respondent's name is a string or None, not {respondent!r}")
-    name = respondent.strip()
-    if len(name) > MAX_ID_LENGTH:
-        raise ValueError(f"a respondent's name has at most {MAX_ID_LENGTH} characters")
-    return name or None
-
-
 def _next_round(conn: Connection, series_id: int | None) -> tuple[int | None, int]:
     """The series and round of a new engagement (series None: it starts its own)."""
     if series_id is None:
