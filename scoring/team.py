@@ -14,6 +14,10 @@ possible sd), NaN with fewer than two scores.
 Conventions: arrays hold NaN where there is nothing to average and level 0 where nothing
 is assessed (as in `scoring.batch`); "answered" excludes N/A; a respondent's department
 index points into `TeamView.departments.names`.
+
+Why one module past 500 lines: about half of it is the frozen result types (`TeamView` and its
+parts, with `client_safe`), the other half the one vectorised computation that fills them;
+apart, each would only make sense with the other open beside it.
 """
 
 from __future__ import annotations
