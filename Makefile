@@ -10,7 +10,14 @@ LOCK_FLAGS ?=
 PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(PY) -m piptools compile --quiet --generate-hashes \
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS)
 
-.PHONY: run test lint format bench validate lock schema clean
+# axe-core for the accessibility tests (tests/test_accessibility.py), from the npm registry at
+# install time, never at run time: an exact version, and the SHA-256 of the one file the tests use.
+# The stamp is named by the version, so changing AXE_VERSION (and AXE_SHA256) installs it again.
+AXE_VERSION := 4.14.1
+AXE_SHA256 := 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
+AXE := .tools/axe-core-$(AXE_VERSION).installed
+
+.PHONY: run test lint format bench validate lock schema clean axe
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -36,8 +43,16 @@ format: $(VENV)/.dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-test: lint
+test: lint $(AXE)
 	$(PY) -m pytest
+
+axe: $(AXE)
+
+$(AXE):
+	rm -rf .tools
+	npm install --silent --no-save --no-audit --no-fund --prefix .tools axe-core@$(AXE_VERSION)
+	echo "$(AXE_SHA256)  .tools/node_modules/axe-core/axe.min.js" | sha256sum --check --quiet
+	touch $@
 
 bench: $(VENV)/.dev
 	$(PY) -m bench
@@ -57,4 +72,4 @@ schema: $(VENV)/.runtime
 	$(PY) -m threadline.reporting.engagement_document docs/engagement-document.schema.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .tools

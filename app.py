@@ -8,20 +8,21 @@ assessment in the URL: `/?resume=TOKEN` (the owner's private link) and `/?view=T
 
 import streamlit as st
 
-from threadline.web import resources
+from threadline.web import resources, ui
 
-st.set_page_config(page_title="Threadline", page_icon="🧵", layout="centered", initial_sidebar_state="collapsed")
+st.set_page_config(page_icon="🧵", layout="centered", initial_sidebar_state="collapsed")  # each page titles its tab
+st.html(ui.FOCUS_STYLE)
 
 resources.store()  # create or migrate the database before any page needs it
 
 PAGES = {
-    "start": st.Page("app_pages/start.py", title="Start", icon="🧵", default=True),
-    "survey": st.Page("app_pages/survey.py", title="Survey", url_path="survey"),
-    "results": st.Page("app_pages/results.py", title="Results", url_path="results"),
-    "consultant": st.Page("app_pages/consultant.py", title="Consultants", url_path="consultant"),
-    "join": st.Page("app_pages/join.py", title="Join", url_path="join"),
-    "dashboard": st.Page("app_pages/dashboard.py", title="Dashboard", url_path="dashboard"),
-    "workshop": st.Page("app_pages/workshop.py", title="Workshop", url_path="workshop"),
+    "start": st.Page("app_pages/start.py", title="Threadline: social media maturity", icon="🧵", default=True),
+    "survey": st.Page("app_pages/survey.py", title="Survey · Threadline", url_path="survey"),
+    "results": st.Page("app_pages/results.py", title="Results · Threadline", url_path="results"),
+    "consultant": st.Page("app_pages/consultant.py", title="Consultants · Threadline", url_path="consultant"),
+    "join": st.Page("app_pages/join.py", title="Join · Threadline", url_path="join"),
+    "dashboard": st.Page("app_pages/dashboard.py", title="Dashboard · Threadline", url_path="dashboard"),
+    "workshop": st.Page("app_pages/workshop.py", title="Workshop · Threadline", url_path="workshop"),
 }
 st.session_state["pages"] = PAGES
 st.navigation(list(PAGES.values()), position="hidden").run()

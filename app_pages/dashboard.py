@@ -71,7 +71,7 @@ def show_team() -> None:
     st.subheader(teamdata.team_headline(bank, view), anchor=False)
     note = teamdata.team_weakest_link_note(bank, view)
     if note:
-        st.info(note, icon="🔗")
+        st.info(note, icon=":material/link:")
     titles = [d.title for d in bank.dimensions]
     counts = view.departments.count
     # only departments someone answered from: an offered department with no response has nothing to show

@@ -1,9 +1,17 @@
 """Results: the stage and where the average sits, Start here, radar and gaps, the plan, exports, sharing.
 
 The owner (private link) may set targets, edit answers and manage the share link; a
-read-only viewer (share link) sees the same page without those controls, and the
-evidence notes only when the owner shares them.
+read-only viewer (share link) sees the same page without those controls, in the third
+person ("Their score", "Acme's plan"), with who shared it and when, and the evidence
+notes only when the owner shares them.
+
+Headings: one h1 (the organisation), then h2 sections (st.header) and h3 inside them
+(st.subheader: the stage under "Overall stage", the team under "Where you stand").
+Every chart has a visible heading, an accessible name (`alt`), a summary in words right
+under it and a table (threadline.reporting.chart_text).
 """
+
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -13,7 +21,7 @@ from scoring.confidence import Confidence, confidences
 from scoring.engine import MIN_GAP, Result, score
 from scoring.plan import Plan, Step, plan
 from scoring.team import MIN_GROUP
-from threadline.reporting import charts, result_export, teamdata
+from threadline.reporting import chart_text, charts, result_export, teamdata
 from threadline.reporting.summary import (
     average_line,
     confidence_line,
@@ -22,6 +30,8 @@ from threadline.reporting.summary import (
     headline,
     stage_rule,
     strengths_and_gaps,
+    when_line,
+    wording,
 )
 from threadline.web import resources, session, teamviews, ui
 
@@ -35,7 +45,8 @@ owner = assessment.editable
 if owner and assessment.status != "submitted":
     ui.go_with(assessment, "survey")
 
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"], "responsive": True}
+organisation = assessment.context.get("organisation") or None
+words = wording(viewer=not owner, organisation=organisation)
 
 
 def current_result() -> Result:
@@ -45,21 +56,23 @@ def current_result() -> Result:
 
 
 def show_header(result: Result) -> None:
-    organisation = assessment.context.get("organisation")
     st.caption(ui.plain(bank.title) + (" · read-only view" if not owner else ""))
-    st.title(ui.plain(organisation) if organisation else "Your results", anchor=False)
+    st.title(ui.plain(organisation) if organisation else words.title, anchor=False)
     details = [assessment.context.get(key) for key in ("industry", "size", "role")]
     if any(details):
         st.caption(" · ".join(ui.plain(d) for d in details if d))
+    submitted_at = resources.store().assessment(assessment.id).submitted_at
+    st.caption(ui.plain(when_line(submitted_at, viewer=not owner, organisation=organisation)))
+    st.header("Overall stage", anchor=False)
     st.subheader(headline(bank, result), anchor=False)
     average = average_line(bank, result)
     if average:
         st.markdown(f"**{average}**")
     if result.level is not None and bank.levels[result.level - 1].description:
         st.markdown(bank.levels[result.level - 1].description)
-    rule = stage_rule(bank, result)
+    rule = stage_rule(bank, result, viewer=not owner)
     if rule:
-        st.info(rule, icon="🔗" if result.limited_by else "ℹ️")
+        st.info(rule, icon=":material/link:" if result.limited_by else ":material/info:")
     if not result.complete:
         st.warning(f"{len(result.missing)} required questions are unanswered, so this picture is partial.")
 
@@ -69,18 +82,18 @@ def step_source(step: Step) -> str:
     question = bank.scored_questions[step.question_id]
     label = next(o.label for o in question.options if o.id == step.option_id)
     if step.ticked:
-        return f"You answered *{ui.plain(question.text)}* with: “{ui.plain(label)}”"
+        return f"{words.answered} *{ui.plain(question.text)}* with: “{ui.plain(label)}”"
     return f"*{ui.plain(question.text)}*: “{ui.plain(label)}” was not ticked"
 
 
 def show_start_here(the_plan: Plan, result: Result) -> None:
-    st.subheader("Start here", anchor=False)
+    st.header("Start here", anchor=False)
     if not the_plan.start_here:
         st.write("Every assessed dimension has reached its target: keep what works, and raise a target to go on.")
         return
     capping = next((d for d in result.dimensions if d.id == result.limited_by), None)
     if capping is not None:
-        st.caption(f"{ui.plain(capping.title)} holds your overall stage down, so it comes first.")
+        st.caption(f"{ui.plain(capping.title)} {words.holds}")
     for number, step in enumerate(the_plan.start_here, start=1):
         with st.container(border=True):
             dimension = bank.dimension_of[step.question_id]
@@ -90,14 +103,26 @@ def show_start_here(the_plan: Plan, result: Result) -> None:
 
 
 def show_radar(result: Result, sure: dict[str, Confidence]) -> None:
-    st.subheader("Where you stand", anchor=False)
+    st.header(words.where, anchor=False)
     assessed = [d for d in result.dimensions if d.score is not None]
     if len(assessed) < 3:
-        st.caption("The radar needs at least three assessed dimensions; see the table below.")
+        st.markdown("The radar needs at least three assessed dimensions; see the table below.")
     else:
-        st.plotly_chart(charts.radar(bank, result), config=CHART_CONFIG, key="radar")
+        st.plotly_chart(
+            charts.radar(bank, result, score_name=words.score_name),
+            config=charts.PLOTLY_CONFIG,
+            key="radar",
+            alt=chart_text.radar_name(bank, result),
+        )
+    st.markdown(ui.plain(chart_text.radar_summary(result)))
     with st.expander("Scores as a table"):
-        st.dataframe(scores_table(result, sure), hide_index=True, width="stretch")
+        st.dataframe(
+            scores_table(result, sure),
+            hide_index=True,
+            width="stretch",
+            column_config={"Dimension": st.column_config.TextColumn("Dimension", pinned=True)},
+            alt="Scores per dimension",
+        )
 
 
 def scores_table(result: Result, sure: dict[str, Confidence]) -> pd.DataFrame:
@@ -115,7 +140,7 @@ def scores_table(result: Result, sure: dict[str, Confidence]) -> pd.DataFrame:
 
 
 def show_targets(result: Result) -> None:
-    st.subheader("Gaps to your targets", anchor=False)
+    st.header(words.gaps, anchor=False)
     if owner:
         with st.expander("Set your target stage per dimension"):
             st.caption("By default every target is one stage above your overall stage.")
@@ -136,9 +161,17 @@ def show_targets(result: Result) -> None:
                 st.rerun()
     with_gap = [d for d in result.dimensions if d.gap is not None and d.gap > MIN_GAP]
     if with_gap:
-        st.plotly_chart(charts.gap_bars(result), config=CHART_CONFIG, key="gaps")
-    else:
-        st.caption("Every assessed dimension has reached its target.")
+        st.plotly_chart(charts.gap_bars(result), config=charts.PLOTLY_CONFIG, key="gaps", alt=chart_text.gap_name())
+    st.markdown(ui.plain(chart_text.gap_summary(result)))
+    if with_gap:
+        with st.expander("Gaps as a table"):
+            st.dataframe(
+                pd.DataFrame(chart_text.gap_table(bank, result)),
+                hide_index=True,
+                width="stretch",
+                column_config={"Dimension": st.column_config.TextColumn("Dimension", pinned=True)},
+                alt="Gap to target per dimension",
+            )
 
 
 def show_words(result: Result) -> None:
@@ -155,8 +188,8 @@ def show_words(result: Result) -> None:
 
 
 def show_plan(the_plan: Plan, result: Result, sure: dict[str, Confidence]) -> None:
-    st.subheader("Your plan, dimension by dimension", anchor=False)
-    st.caption("Most pressing first. Every step comes from one of your answers.")
+    st.header(ui.plain(words.plan), anchor=False)
+    st.caption(words.plan_caption)
     outcomes = {d.id: d for d in result.dimensions}
     parts = {part.dimension_id: part for part in the_plan.dimensions}
     order = [part.dimension_id for part in the_plan.dimensions] + [d.id for d in bank.dimensions if d.id not in parts]
@@ -184,7 +217,7 @@ def show_plan(the_plan: Plan, result: Result, sure: dict[str, Confidence]) -> No
 
 def show_answers(notes: dict[str, str]) -> None:
     """Every answer given, with its evidence note where there is one."""
-    with st.expander("Your answers" + (" and evidence notes" if notes else "")):
+    with st.expander(words.answers + (" and evidence notes" if notes else "")):
         if not owner:
             st.caption(
                 "The owner shares their evidence notes on this view."
@@ -205,12 +238,13 @@ def show_answers(notes: dict[str, str]) -> None:
 
 
 def show_downloads(result: Result, the_plan: Plan, sure: dict[str, Confidence], notes: dict[str, str]) -> None:
-    st.subheader("Take it with you", anchor=False)
+    st.header("Take it with you", anchor=False)
     stem = "threadline-results"
     left, right = st.columns(2)
+    # The files are made when a button is pressed, not on every rerun of the page.
     left.download_button(
         "Scores (CSV)",
-        result_export.scores_csv(bank, result, sure),
+        partial(result_export.scores_csv, bank, result, sure),
         file_name=f"{stem}-scores.csv",
         mime="text/csv",
         width="stretch",
@@ -218,7 +252,7 @@ def show_downloads(result: Result, the_plan: Plan, sure: dict[str, Confidence], 
     )
     right.download_button(
         "Plan and answers (CSV)",
-        result_export.plan_csv(bank, the_plan, assessment.answers, notes),
+        partial(result_export.plan_csv, bank, the_plan, dict(assessment.answers), dict(notes)),
         file_name=f"{stem}-plan.csv",
         mime="text/csv",
         width="stretch",
@@ -244,11 +278,27 @@ def show_team_results(result: Result) -> None:
     series = {"Team mean": teamdata.values(safe.dimensions.mean), "You": [d.score for d in result.dimensions]}
     for k, name in enumerate(safe.departments.names):
         series[f"{name} (n={int(safe.departments.count[k])})"] = teamdata.values(safe.departments.dimension_means[k])
-    st.plotly_chart(charts.team_radar(bank, titles, series), config=CHART_CONFIG, key="team")
+    st.plotly_chart(
+        charts.team_radar(bank, titles, series), config=charts.PLOTLY_CONFIG, key="team", alt=chart_text.team_name()
+    )
+    st.markdown(ui.plain(chart_text.team_summary(series["Team mean"], series["You"])))
     st.caption(
         f"Departments with fewer than {MIN_GROUP} responses are not shown separately, "
         "so no one's answers can be read off."
     )
+    with st.expander("Team scores as a table"):
+        table = {"Dimension": titles} | {name: [_rounded(v) for v in values] for name, values in series.items()}
+        st.dataframe(
+            pd.DataFrame(table),
+            hide_index=True,
+            width="stretch",
+            column_config={"Dimension": st.column_config.TextColumn("Dimension", pinned=True)},
+            alt="Team scores per dimension",
+        )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def show_consensus_reasons() -> None:
@@ -265,7 +315,7 @@ def show_consensus_reasons() -> None:
 
 
 def show_owner_actions() -> None:
-    st.subheader("Share these results", anchor=False)
+    st.header("Share these results", anchor=False)
     shared = st.toggle(
         "Show my evidence notes on the shared view",
         value=assessment.shares_notes,
@@ -306,12 +356,12 @@ notes = assessment.visible_notes()
 show_header(result)
 show_start_here(the_plan, result)
 show_radar(result, sure)
+show_team_results(result)  # an h3 under "Where you stand"
 show_targets(result)
 show_words(result)
 show_plan(the_plan, result, sure)
 show_answers(notes)
 show_downloads(result, the_plan, sure, notes)
-show_team_results(result)
 show_consensus_reasons()
 if owner and assessment.kind != "consensus":
     show_owner_actions()

@@ -7,14 +7,24 @@ import streamlit as st
 from scoring.answers import NA, NA_LABEL, Responses
 from scoring.bank import Question, ScoredQuestion
 from scoring.engine import score
-from threadline.web import session, ui
+from threadline.web import browser, session, ui
 from threadline.web.session import UNANSWERED, AnswerChange
 from threadline.web.ui import NA_CHOICE
 
 NONE_OF_THESE = "__none__"
+# a compact h1; the private link's copy button always shown (touch screens have no hover to reveal it)
+SURVEY_STYLE = """<style>
+.st-key-survey-title h1 { font-size: 1rem; font-weight: 600; padding: 0; color: inherit; opacity: 0.75; }
+.st-key-dimension-heading h2:focus { outline: none; }
+.st-key-private-link [data-testid="stCode"] div:has(> div > [data-testid="stElementToolbarButton"]),
+.st-key-private-link [data-testid="stCode"] div:has(> div > [data-testid="stElementToolbarButton"]) * {
+  opacity: 1 !important; visibility: visible !important;
+}
+</style>"""
 NOTE_MAX_CHARS = 500
 LABEL_MAX_CHARS = 200  # a widget's hidden label: the question text, cut
 MISSING_MAX_CHARS = 90  # a question's text on its button in the list of missing answers
+MISSING_ONE_BY_ONE = 8  # up to this many missing answers get a button each; more are grouped per dimension
 
 opened = session.open_assessment()
 if isinstance(opened, session.LinkProblem):
@@ -99,13 +109,37 @@ def restore_widgets(question: Question) -> None:
             state[widget_key(question.id)] = None if answer is UNANSWERED else NA_CHOICE if answer is NA else answer
 
 
+def question_key(question_id: str) -> str:
+    """The key of a question's container: its CSS class is how a link scrolls to the question."""
+    return f"question-{question_id}"
+
+
+def is_missing(question: Question) -> bool:
+    """A required question without an answer."""
+    return question.is_required and question.id not in assessment.answers
+
+
+def dimension_finished(index: int) -> bool:
+    """Every required question of the dimension answered (or, without any, at least one answer)."""
+    questions = bank.dimensions[index].questions
+    required = [q for q in questions if q.is_required]
+    if required:
+        return not any(is_missing(q) for q in required)
+    return any(q.id in assessment.answers for q in questions)
+
+
+def jump_label(index: int) -> str:
+    """A dimension in the jump menu, ticked once finished."""
+    return ("✓ " if dimension_finished(index) else "") + f"{index + 1}. {bank.dimensions[index].title}"
+
+
 def show_question(number: int, question: Question, flag_missing: bool) -> None:
     restore_widgets(question)
     required = "" if question.is_required else " *(optional)*"
     st.markdown(f"**{number}.** {question.text}{required}")
     if question.help:
         st.caption(question.help)
-    if flag_missing and question.id not in assessment.answers and question.is_required:
+    if flag_missing and is_missing(question):
         st.warning("This question needs an answer.", icon="⚠️")
     if question.type == "choice":
         labels = {o.id: o.label for o in question.options} | {NA_CHOICE: NA_LABEL}
@@ -134,7 +168,7 @@ def show_question(number: int, question: Question, flag_missing: bool) -> None:
             args=(question,),
             label_visibility="collapsed",
             max_chars=5000,
-            placeholder="Type here; it is saved when you click outside the box.",
+            placeholder="Type here; it is saved as you type.",
         )
 
 
@@ -150,6 +184,13 @@ def current_page() -> int:
     return min(max(assessment.page, 0), len(bank.dimensions) - 1)
 
 
+def go_to_question(question_id: str) -> None:
+    """Show the question's dimension, scrolled to the question (the browser helper does the scrolling)."""
+    session.go_to_page(assessment, page_of[question_id])
+    assessment.flags["focus"] = question_id
+    assessment.flags["focus_count"] = assessment.flags.get("focus_count", 0) + 1
+
+
 def finish() -> None:
     if score(bank, Responses(dict(assessment.answers))).missing:
         assessment.flags["show_missing"] = True
@@ -158,75 +199,134 @@ def finish() -> None:
     assessment.flags["go_results"] = True
 
 
+def missing_message(count: int) -> str:
+    """The line above the list of missing answers, in correct grammar."""
+    if count == 1:
+        return "1 required question still needs an answer:"
+    return f"{count} required questions still need an answer:"
+
+
 def show_missing_list() -> None:
+    """Each missing answer a button to its question; many of them, one button per dimension."""
     missing = score(bank, Responses(dict(assessment.answers))).missing
     if not missing:
         return
-    st.error(f"{len(missing)} required question{'s' if len(missing) != 1 else ''} still need an answer:")
-    pages = {d.id: i for i, d in enumerate(bank.dimensions)}
-    for question_id in missing:
-        dimension = bank.dimension_of[question_id]
-        text = ui.plain_cut(bank.questions[question_id].text, MISSING_MAX_CHARS, "…")
+    st.error(missing_message(len(missing)))
+    if len(missing) <= MISSING_ONE_BY_ONE:
+        for question_id in missing:
+            dimension = bank.dimension_of[question_id]
+            text = ui.plain_cut(bank.questions[question_id].text, MISSING_MAX_CHARS, "…")
+            st.button(
+                f"{dimension.title}: {text}",
+                key=f"missing:{question_id}",
+                on_click=go_to_question,
+                args=(question_id,),
+                icon="↩",
+            )
+        return
+    for dimension in bank.dimensions:
+        left = [q.id for q in dimension.questions if q.id in missing]
+        if not left:
+            continue
+        count = "1 question · go to it" if len(left) == 1 else f"{len(left)} questions · go to the first"
         st.button(
-            f"{dimension.title}: {text}",
-            key=f"missing:{question_id}",
-            on_click=session.go_to_page,
-            args=(assessment, pages[dimension.id]),
+            f"{dimension.title}: {count}",
+            key=f"missing-dimension:{dimension.id}",
+            on_click=go_to_question,
+            args=(left[0],),
             icon="↩",
         )
 
 
 @st.fragment
-def question_block(number: int, question: Question, progress_slot: Any, flag_missing: bool) -> None:
-    """One question; a click reruns only this block and the progress bar above."""
+def question_block(
+    number: int, question: Question, progress_slot: Any, flag_missing: bool, was_missing: bool, was_finished: bool
+) -> None:
+    """One question; a click reruns only this block and the progress bar above.
+
+    When the answer changes what the rest of the page shows (an entry of the list of missing
+    answers, the tick on the dimension in the jump menu), the whole page reruns.
+    """
     show_question(number, question, flag_missing)
     progress_slot.progress(*progress_text())
+    if (flag_missing and was_missing != is_missing(question)) or was_finished != dimension_finished(page):
+        st.rerun()
+
+
+def show_private_link() -> None:
+    """The owner's way back, compact at the top of every page."""
+    with st.container(key="private-link", gap="small"):
+        st.caption(
+            "**Your private link to continue later** (anyone with it can change your answers). "
+            "Or bookmark this page: its address is your link."
+        )
+        st.code(session.resume_link(assessment), language=None, wrap_lines=True)
 
 
 if assessment.flags.pop("go_results", False):
     ui.go_with(assessment, "results")
-if st.session_state.pop("just_started", False):
-    st.success("Your assessment has started. Every answer is saved as you give it.")
+just_started = st.session_state.pop("just_started", False)
 
 dimensions = bank.dimensions
+page_of = {q.id: i for i, d in enumerate(dimensions) for q in d.questions}
 page = current_page()
-st.caption(ui.plain(bank.title))
+st.html(SURVEY_STYLE)
+with st.container(key="survey-title"):
+    st.title(ui.plain(bank.title), anchor=False)
+show_private_link()
+if just_started:
+    st.success("Your assessment has started. Every answer is saved as you give it.")
 progress = st.empty()
 progress.progress(*progress_text())
 st.session_state["jump"] = page
 st.selectbox(
     "Go to dimension",
     range(len(dimensions)),
-    format_func=lambda i: f"{i + 1}. {dimensions[i].title}",
+    format_func=jump_label,
     key="jump",
     on_change=lambda: session.go_to_page(assessment, st.session_state["jump"]),
 )
 dimension = dimensions[page]
-st.header(dimension.title, anchor=False)
+with st.container(key="dimension-heading"):
+    st.header(dimension.title, anchor=False)
 if dimension.description:
     st.markdown(dimension.description)
 flag_missing = assessment.flags.get("show_missing", False)
+finished = dimension_finished(page)
 first_number = sum(len(d.questions) for d in dimensions[:page]) + 1
 for offset, question in enumerate(dimension.questions):
-    with st.container(border=True):
+    with st.container(border=True, key=question_key(question.id)):
         if question.type == "text":
             # Not a fragment: a text box commits when it loses focus, and when that is a click on
             # Next, Back or See my results, Streamlit 1.67 would rerun only the fragment and lose the page change.
             show_question(first_number + offset, question, flag_missing)
         else:
-            question_block(first_number + offset, question, progress, flag_missing)
+            question_block(first_number + offset, question, progress, flag_missing, is_missing(question), finished)
             # outside the fragment, for the same reason as text questions
             show_note(question)
 
-back, forward = st.columns(2)
+if flag_missing:
+    show_missing_list()
+last_page = page == len(dimensions) - 1
+if last_page:
+    back, forward = st.columns(2)
+else:
+    back, results, forward = st.columns(3)
+    results.button("See my results", on_click=finish, width="stretch", key="finish-early")
 back.button("← Back", disabled=page == 0, on_click=session.go_to_page, args=(assessment, page - 1), width="stretch")
-if page < len(dimensions) - 1:
+if not last_page:
     forward.button("Next →", type="primary", on_click=session.go_to_page, args=(assessment, page + 1), width="stretch")
 else:
     forward.button("See my results", type="primary", on_click=finish, width="stretch")
-if flag_missing:
-    show_missing_list()
 
-with st.container(border=True):
-    st.markdown("**Save this link to continue later** (it is private: anyone with it can change your answers)")
-    st.code(session.resume_link(assessment), language=None, wrap_lines=True)
+focus = assessment.flags.pop("focus", None)
+browser.run(
+    turn={
+        "scope": f"survey:{assessment.id}",
+        "page": page,
+        "heading": f".{browser.key_class('dimension-heading')} h2",
+        "target": browser.key_class(question_key(focus)) if focus else None,
+        "nonce": assessment.flags.get("focus_count", 0),
+    },
+    remember=assessment.token if just_started else None,
+)

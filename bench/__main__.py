@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
-from bench import app, core, team
+from bench import app, core, feel, team
+
+_TARGET = re.compile(r"(<=|<)\s*([\d.,]+)\s*(\S*)")
+
+
+def verdict(value: float, unit: str, target: str) -> str:
+    """PASS or MISS for a target such as '< 300 ms' or '<= 1.5' (in the row's unit); '' for none."""
+    match = _TARGET.fullmatch(target.strip())
+    if not match or match.group(3) not in ("", unit):
+        return ""
+    limit = float(match.group(2).replace(",", ""))
+    return "PASS" if (value <= limit if match.group(1) == "<=" else value < limit) else "MISS"
 
 
 def main() -> int:
     """Run every benchmark group and print one line per figure."""
     rows = core.run() + team.run()
     if "--core" not in sys.argv:
-        rows += app.run()
+        rows += app.run() + feel.run()
     width = max(len(name) for name, *_ in rows)
+    target_width = max(len(target) for *_, target in rows)
     for name, value, unit, target in rows:
-        print(f"{name:<{width}}  {value:10.3f} {unit:<3}  target {target}")
+        line = f"{name:<{width}}  {value:10.3f} {unit:<3}  target {target:<{target_width}}"
+        print(f"{line}  {verdict(value, unit, target)}".rstrip())
     return 0
 
 

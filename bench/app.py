@@ -131,9 +131,8 @@ def run() -> list[tuple[str, float, str, str]]:
             radios = page.locator("[data-testid=stRadio]")
             radio_count = radios.count()
             app_click, app_wall = click_cost(page, pid, radios.first)
-            resume = page.locator("code").last.inner_text().strip()
-            results_cpu = results_cost(context, pid, resume, folder)
-            dashboard_cold, dashboard_warm = dashboard_cost(browser, pid, resume, folder)
+            results_cpu = results_cost(context, pid, url, folder)
+            dashboard_cold, dashboard_warm = dashboard_cost(browser, pid, url, folder)
             context.close()
         with server("bench/bare_radios.py", {"RADIOS": str(radio_count)}) as (url, pid):
             context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -174,7 +173,7 @@ def first_render_time(context, url: str, button: str | None) -> float:
     return elapsed
 
 
-def results_cost(context, pid: int, resume_url: str, folder: str) -> float:
+def results_cost(context, pid: int, base: str, folder: str) -> float:
     """Server CPU to open the results page of a complete, submitted assessment (best of 3).
 
     The browser context has visited the app before, so Streamlit's static files come from
@@ -187,7 +186,7 @@ def results_cost(context, pid: int, resume_url: str, folder: str) -> float:
     for question_id, value in random_answers(bank, random.Random(3)).items():
         store.save_answer(assessment_id, question_id, as_stored(value))
     store.submit(assessment_id)
-    url = resume_url.split("/?")[0] + f"/results?resume={token}"
+    url = f"{base}/results?resume={token}"
     best = float("inf")
     for _ in range(3):
         page = context.new_page()
@@ -204,7 +203,7 @@ def results_cost(context, pid: int, resume_url: str, folder: str) -> float:
 RESPONDENTS = 2000
 
 
-def dashboard_cost(browser, pid: int, any_url: str, folder: str) -> tuple[float, float]:
+def dashboard_cost(browser, pid: int, base: str, folder: str) -> tuple[float, float]:
     """Server CPU to render the dashboard of an engagement with 2,000 submitted respondents.
 
     Two engagements are stored; the first one's dashboard is opened once so the server has
@@ -214,7 +213,6 @@ def dashboard_cost(browser, pid: int, any_url: str, folder: str) -> tuple[float,
     """
     store = Store(f"sqlite:///{folder}/bench.db")
     store.migrate()
-    base = any_url.split("/?")[0]
     warm_up, measured = (f"{base}/dashboard?dashboard={engagement_with_respondents(store)}" for _ in range(2))
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     first_render_time(context, base, "Start the assessment")  # static files into the browser cache

@@ -423,3 +423,65 @@ class Survey:
 
     def private_link(self) -> str:
         return self.page.get_by_test_id("stCode").filter(has_text="?resume=").inner_text().strip()
+
+
+# --------------------------------------------------------------------------- accessibility (axe-core)
+
+# axe-core is installed at install time by the Makefile (`make test` depends on it), never fetched
+# at run time; `AXE_FILE` is the one file the tests inject into the page.
+AXE_FILE = ROOT / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+
+_AXE_RUN = """async ([tags, rules]) => {
+    const options = {runOnly: {type: 'tag', values: tags}, rules: {}, resultTypes: ['violations']};
+    for (const rule of rules) options.rules[rule] = {enabled: true};
+    const result = await axe.run(document, options);
+    const ran = new Set([...result.violations, ...result.passes, ...result.incomplete, ...result.inapplicable]
+        .map(r => r.id));
+    return {
+        version: axe.version,
+        ran: [...ran],
+        violations: result.violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help, tags: v.tags,
+            nodes: v.nodes.map(n => ({
+                target: n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : t).join(' '),
+                impact: n.impact,
+                summary: n.failureSummary,
+                html: n.html.slice(0, 200),
+            })),
+        })),
+    };
+}"""
+
+
+def axe_available() -> Path:
+    """The axe-core script; skipped without it on a developer machine, a failure under CI."""
+    if not AXE_FILE.exists():
+        _unavailable(f"{AXE_FILE.relative_to(ROOT)} is missing (`make test` installs it with npm)")
+    return AXE_FILE
+
+
+def fit_viewport_to_content(page: Any, viewport: dict[str, int]) -> None:
+    """Keep the width, grow the window to the whole page (Streamlit scrolls inside its main element).
+
+    axe-core judges colour contrast only for what is in the viewport (the rest comes back
+    "incomplete"), so a page is checked at its full height, as `screenshot` takes it.
+    """
+    page.set_viewport_size(viewport)
+    page.wait_for_function(_IDLE)
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 0; }"
+    )
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height)})
+    page.wait_for_function(_IDLE)
+
+
+def run_axe(page: Any, tags: tuple[str, ...] = AXE_WCAG_TAGS, rules: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Run axe-core on the whole document: the rules with these tags plus the named extra rules.
+
+    Returns {'version', 'ran' (every rule id axe ran), 'violations': [{'id', 'impact', 'help',
+    'tags', 'nodes': [{'target', 'impact', 'summary', 'html'}]}]}, a node's target as one selector.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(axe_available()))
+    return page.evaluate(_AXE_RUN, [list(tags), list(rules)])

@@ -30,7 +30,7 @@ from tests.banks import SMALL
 from threadline.catalog import load_catalog
 from threadline.reporting.charts import axis_label
 from threadline.storage import Store, content_hash
-from threadline.web import session
+from threadline.web import session, ui
 from threadline.web.ui import NA_CHOICE  # the value of the "Not applicable / don't know" option
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,6 +196,10 @@ PRESET_NOTE = (
     "Your average (3.58) says Integrating, but Social customer care at Experimenting holds you at Broadcasting: "
     "an organisation is at most one stage ahead of its weakest dimension."
 )
+PRESET_NOTE_THIRD_PERSON = (
+    "Their average (3.58) says Integrating, but Social customer care at Experimenting holds them at Broadcasting: "
+    "an organisation is at most one stage ahead of its weakest dimension."
+)
 PRESET_AVERAGE = "**Average score 3.58 of 5, lower half of Integrating**"
 
 
@@ -221,7 +225,7 @@ def test_start_page_explains_the_assessment_and_offers_one_bank(app_env):
 
     assert [t.value for t in at.title] == ["Threadline"]
     assert (
-        "**Social media integration maturity**: 8 areas, 39 questions and 2 free-text, about 15 minutes."
+        "**Social media integration maturity**: 8 areas, 39 questions and 2 free-text, about 25 minutes."
         in all_text(at)
     )
     assert [s.label for s in at.selectbox] == ["Your role", "Organisation size"]  # no bank choice with one bank
@@ -385,15 +389,13 @@ def test_required_questions_are_listed_each_a_way_back_and_nothing_is_lost(app_e
     click(at, "See my results")
 
     assert [e.value for e in at.error] == ["34 required questions still need an answer:"]
-    missing = [b for b in at.button if b.key and b.key.startswith("missing:")]
-    required_left = [
-        q.id for d in DEFAULT.dimensions[1:] for q in d.questions if q.is_required
-    ]  # every required question after the first dimension
-    assert [b.key for b in missing] == [f"missing:{qid}" for qid in required_left]
-    assert (
-        missing[0].label
-        == "Leadership, governance and resources: Who in senior management is responsible for social media?"
-    )
+    # 34 missing answers: one button per dimension, with its count, to the first of them
+    missing = [b for b in at.button if b.key and b.key.startswith("missing")]
+    left = {d.id: [q.id for q in d.questions if q.is_required] for d in DEFAULT.dimensions[1:]}
+    assert [(b.key, b.label) for b in missing] == [
+        (f"missing-dimension:{d.id}", f"{d.title}: {len(left[d.id])} questions · go to the first")
+        for d in DEFAULT.dimensions[1:]
+    ]
     assert progress(at).endswith("Dimension 8 of 8 · 5 of 39 answered")  # still on the survey
     # the unanswered required questions of the page are flagged (the optional notes are not)
     assert [w.value for w in at.warning] == ["This question needs an answer."] * 5
@@ -401,20 +403,23 @@ def test_required_questions_are_listed_each_a_way_back_and_nothing_is_lost(app_e
     assert record.status == "in_progress"
     assert record.answers == before
 
-    (triage,) = [b for b in missing if b.key == "missing:triage"]
-    triage.click()
+    (care,) = [b for b in missing if b.key == "missing-dimension:customer-care"]
+    care.click()
     run(at)
     assert progress(at).endswith("Dimension 4 of 8 · 5 of 39 answered")
     assert header(at) == "Social customer care"
     assert db.assessment(aid).page == 3
     assert [w.value for w in at.warning] == ["This question needs an answer."] * 5
 
-    # answering removes the question from the list
-    at.radio(key=key(aid, "triage")).set_value("routed")
+    # answering takes the question off the list
+    first = left["customer-care"][0]
+    at.radio(key=key(aid, first)).set_value(DEFAULT.questions[first].option_ids[1])
     run(at)
-    assert "missing:triage" not in [b.key for b in at.button]
     assert [e.value for e in at.error] == ["33 required questions still need an answer:"]
-    assert db.assessment(aid).answers == {**before, "triage": "routed"}
+    assert [b.label for b in at.button if b.key == "missing-dimension:customer-care"] == [
+        "Social customer care: 4 questions · go to the first"
+    ]
+    assert db.assessment(aid).answers == {**before, first: DEFAULT.questions[first].option_ids[1]}
 
 
 def test_answering_every_dimension_submits_and_shows_the_results(app_env, db):
@@ -592,7 +597,7 @@ def test_a_share_link_opens_read_only_results(app_env, db):
     assert viewer.query_params == {"view": share}
     assert [t.value for t in viewer.title] == ["Acme"]
     assert stage(viewer) == "Stage 2 of 5: Broadcasting"
-    assert [i.value for i in viewer.info] == [PRESET_NOTE]
+    assert [i.value for i in viewer.info] == [PRESET_NOTE_THIRD_PERSON]
     assert charts(viewer)[0]["data"][0]["r"] == [*PRESET_SCORES, 4.0]
     assert "read-only view" in all_text(viewer)
     # no edit controls
@@ -777,7 +782,7 @@ def test_organisation_names_and_free_text_are_shown_as_text(app_env, db):
     assert r"\[click\]\(https\://evil\.example\) \# big" in [c.value for c in results.caption]
     # free text goes through st.text, which never interprets Markdown or HTML
     assert "<img src=x onerror=alert(1)> **bold**" in [t.value for t in results.text]
-    assert not results.get("html")
+    assert [element.proto.body for element in results.get("html")] == [ui.FOCUS_STYLE]  # the app's own style only
 
 
 # --- question banks ------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ here the page is checked to show them, to the owner and to a share link.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import streamlit as st
 
@@ -24,8 +26,9 @@ from tests.test_app import (
     run,
     stored_assessment,
 )
+from threadline.reporting import charts
 from threadline.reporting.summary import default_targets
-from threadline.web import session
+from threadline.web import session, ui
 
 app_env = test_app.app_env  # the fixtures of tests/test_app.py: a fresh database per test
 db = test_app.db
@@ -47,8 +50,8 @@ def test_start_here_opens_the_advice_with_the_capping_dimension_and_says_where_e
 
     at = run(new_app(resume=token))
 
-    subheaders = [s.value for s in at.subheader]
-    assert subheaders.index("Start here") < subheaders.index("Where you stand")
+    headers = [h.value for h in at.header]
+    assert headers.index("Start here") < headers.index("Where you stand")
     assert "Social customer care holds your overall stage down, so it comes first." in [c.value for c in at.caption]
     expected = preset_plan().start_here
     assert 3 <= len(expected) <= 5
@@ -159,3 +162,112 @@ def test_a_read_only_link_cannot_write_a_note(app_env, db):
     assert db.notes(aid) == {}
     assert "share_notes" not in db.assessment(aid).context
     assert not buttons(viewer, "Change my answers")
+
+
+# --- headings, charts in words, the share view ---------------------------------------------------
+
+RADAR_SUMMARY = (
+    "Strongest: Cross-functional integration, Measuring outcomes and Employee enablement and advocacy (4.20); "
+    "weakest: Social customer care (1.00); 7 of 8 dimensions at or above their target."
+)
+GAP_SUMMARY = "Social customer care is the only dimension below its target, by 2.00 levels."
+
+
+def test_the_headings_go_from_one_h1_to_h2_sections_and_h3_inside_them(app_env, db):
+    _, token = stored_assessment(db, preset_answers())
+
+    at = run(new_app(resume=token))
+
+    assert [t.value for t in at.title] == ["Acme"]
+    assert [h.value for h in at.header] == [
+        "Overall stage",
+        "Start here",
+        "Where you stand",
+        "Gaps to your targets",
+        "Your plan, dimension by dimension",
+        "Take it with you",
+        "Share these results",
+    ]
+    assert [s.value for s in at.subheader] == ["Stage 2 of 5: Broadcasting"]
+
+
+def test_every_chart_has_an_accessible_name_a_summary_under_it_and_a_table(app_env, db):
+    _, token = stored_assessment(db, preset_answers())
+
+    at = run(new_app(resume=token))
+
+    radar, gaps = at.get("plotly_chart")
+    assert radar.proto.alt == "Radar chart of the scores of 8 dimensions on the 5-stage scale, with the target stages"
+    assert gaps.proto.alt == "Bar chart of how far each dimension is below its target, the widest gap first"
+    for chart in (radar, gaps):
+        assert json.loads(chart.proto.config) == charts.PLOTLY_CONFIG
+        assert json.loads(chart.proto.spec)["layout"]["dragmode"] is False
+    shown = markdown(at)
+    assert ui.plain(RADAR_SUMMARY) in shown
+    assert ui.plain(GAP_SUMMARY) in shown
+    assert shown.index(ui.plain(RADAR_SUMMARY)) < shown.index(ui.plain(GAP_SUMMARY))
+    assert [e.label for e in at.expander][:3] == [
+        "Scores as a table",
+        "Set your target stage per dimension",
+        "Gaps as a table",
+    ]
+    scores, gap_table = at.dataframe
+    assert list(scores.value["Dimension"]) == [d.title for d in test_app.DEFAULT.dimensions]
+    assert gap_table.value.to_dict("list") == {
+        "Dimension": ["Social customer care"],
+        "Score": [1.0],
+        "Target": ["Coordinating"],
+        "Gap": [2.0],
+    }
+    # the first column stays in view when a phone scrolls the table sideways
+    for table in (scores, gap_table):
+        assert json.loads(table.proto.columns)["Dimension"]["pinned"] is True
+
+
+def test_the_owner_page_says_when_it_was_submitted(app_env, db):
+    aid, token = stored_assessment(db, preset_answers())
+    submitted = db.assessment(aid).submitted_at
+
+    at = run(new_app(resume=token))
+
+    assert f"Submitted {submitted.day} {submitted:%B %Y}" in [c.value for c in at.caption]
+
+
+def test_the_share_view_says_who_shared_it_and_when_and_speaks_of_them(app_env, db):
+    aid, token = stored_assessment(db, preset_answers(), context={"organisation": "Acme Ltd"})
+    share = db.enable_share(aid, token)
+    submitted = db.assessment(aid).submitted_at
+
+    viewer = run(new_app(view=share))
+
+    captions = [c.value for c in viewer.caption]
+    assert f"Shared by Acme Ltd · submitted {submitted.day} {submitted:%B %Y}" in captions
+    assert [h.value for h in viewer.header] == [
+        "Overall stage",
+        "Start here",
+        "Where they stand",
+        "Gaps to their targets",
+        "Acme Ltd's plan, dimension by dimension",
+        "Take it with you",
+    ]
+    assert "Social customer care holds their overall stage down, so it comes first." in captions
+    assert "Most pressing first. Every step comes from one of their answers." in captions
+    assert [c for c in captions if c.startswith("You answered")] == []
+    assert any(c.startswith("They answered *") for c in captions)
+    assert "Their answers" in [e.label for e in viewer.expander]
+    radar = json.loads(viewer.get("plotly_chart")[0].proto.spec)
+    assert [trace["name"] for trace in radar["data"]] == ["Their score", "Target"]
+    # the same summaries as the owner's: they name no one
+    assert ui.plain(RADAR_SUMMARY) in markdown(viewer)
+    assert ui.plain(GAP_SUMMARY) in markdown(viewer)
+
+
+def test_the_share_view_of_an_unnamed_organisation(app_env, db):
+    aid, token = stored_assessment(db, preset_answers(), context={})
+    share = db.enable_share(aid, token)
+
+    viewer = run(new_app(view=share))
+
+    assert [t.value for t in viewer.title] == ["Shared results"]
+    assert any(c.value.startswith("Shared by its owner · submitted ") for c in viewer.caption)
+    assert "Their plan, dimension by dimension" in [h.value for h in viewer.header]

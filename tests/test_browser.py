@@ -205,3 +205,122 @@ def test_bad_links_get_a_friendly_page(live_server: LiveServer, context: Any, qu
         screenshot(page, "bad-link-desktop")
     page.get_by_role("button", name="Start a new assessment").click()
     settle(page, page.get_by_role("button", name="Start the assessment"))
+
+
+# --------------------------------------------------------------------------- issue 8: the way around
+
+
+_FOCUS_AND_SCROLL = """() => {
+    const active = document.activeElement;
+    const main = document.querySelector('[data-testid="stMain"]');
+    return {tag: active.tagName, text: active.innerText.trim(), scroll: main.scrollTop};
+}"""
+
+
+def _landed(page: Any, tag: str, text: str) -> dict[str, Any]:
+    """Where focus and scrolling settled: wait until the focused element is the expected one."""
+    page.wait_for_function(
+        "([tag, text]) => document.activeElement.tagName === tag && document.activeElement.innerText.trim() === text",
+        arg=[tag, text],
+    )
+    time.sleep(0.3)  # the helper places the page once more after a frame
+    return page.evaluate(_FOCUS_AND_SCROLL)
+
+
+def test_a_page_turn_lands_at_the_top_with_focus_on_the_heading(
+    live_server: LiveServer, context: Any, bank: Bank, store: Store
+) -> None:
+    page = context.new_page()
+    survey = Survey.begin(page, live_server, bank, store)
+    assert survey.private_link() == f"{live_server.url}/?resume={survey.token}"
+    page.get_by_role("button", name="Next →").scroll_into_view_if_needed()
+    assert page.evaluate(_FOCUS_AND_SCROLL)["scroll"] > 0
+    survey.next()
+    assert _landed(page, "H2", bank.dimensions[1].title) == {"tag": "H2", "text": bank.dimensions[1].title, "scroll": 0}
+
+    page.get_by_role("button", name="← Back").scroll_into_view_if_needed()
+    survey.back()
+    assert _landed(page, "H2", bank.dimensions[0].title)["scroll"] == 0
+
+    # "See my results" from the first page lists what is missing; an entry goes to the question itself
+    page.get_by_role("button", name="See my results").click()
+    entry = page.get_by_role("button", name=re.compile(r"^↩? ?Customer collaboration and openness: "))
+    settle(page, entry)
+    screenshot(page, "survey-missing-desktop")
+    entry.click()
+    survey.expect_dimension(7)
+    target = next(q for q in bank.dimensions[7].questions if q.is_required)
+    box = page.locator(f".st-key-question-{target.id}")
+    page.wait_for_function(
+        "(cls) => document.activeElement.classList.contains(cls)", arg=f"st-key-question-{target.id}"
+    )
+    top = box.bounding_box()["y"]
+    assert 0 <= top < 120, top  # scrolled to the question, not to the top of the page
+    assert page.evaluate(_FOCUS_AND_SCROLL)["scroll"] > 0
+
+
+def test_typed_text_survives_a_reload_without_leaving_the_box(
+    live_server: LiveServer, context: Any, bank: Bank, store: Store
+) -> None:
+    page = context.new_page()
+    survey = Survey.begin(page, live_server, bank, store)
+    text_question = next(q for q in bank.dimensions[0].questions if q.type == "text")
+    box = survey.widget(text_question.id).locator("textarea")
+    box.click()
+    page.keyboard.type("More qualified leads from LinkedIn")
+    time.sleep(2.5)  # no blur, no Tab: the page commits the text after 1.5 s without typing
+    assert page.evaluate("() => document.activeElement.tagName") == "TEXTAREA"  # the box keeps the focus
+    assert _eventually(lambda: survey.stored().get(text_question.id)) == "More qualified leads from LinkedIn"
+
+    page.reload()
+    survey.expect_dimension(0)
+    from playwright.sync_api import expect
+
+    expect(survey.widget(text_question.id).locator("textarea")).to_have_value("More qualified leads from LinkedIn")
+
+
+def test_the_start_page_offers_to_continue_after_a_reload(
+    live_server: LiveServer, context: Any, bank: Bank, store: Store
+) -> None:
+    page = context.new_page()
+    survey = Survey.begin(page, live_server, bank, store, organisation="Harbour Tea")
+    first = next(q for q in bank.dimensions[0].questions if q.type == "choice")
+    survey.choose(first.id, 1)
+    kept = page.evaluate("() => Object.assign({}, localStorage)")
+    assert {k: v for k, v in kept.items() if k.startswith("threadline")} == {"threadline.resume": survey.token}
+
+    page.goto(live_server.url + "/")
+    offer = page.get_by_text("Continue where you left off")
+    settle(page, offer, page.get_by_role("button", name="Continue your assessment"))
+    assert page.get_by_text("the assessment for Harbour Tea, 1 of 39 questions answered.").count() == 1
+    start_button = page.get_by_role("button", name="Start the assessment")
+    screenshot(page, "start-continue-desktop")
+    screenshot(page, "start-continue-phone", PHONE)
+    page.set_viewport_size(DESKTOP)
+
+    page.get_by_role("button", name="Continue your assessment").click()
+    page.wait_for_url(re.compile(r"/survey\?resume="))
+    survey.expect_dimension(0)
+
+    page.goto(live_server.url + "/")
+    settle(page, page.get_by_role("button", name="Forget this browser"))
+    page.get_by_role("button", name="Forget this browser").click()
+    settle(page, start_button)
+    assert page.get_by_text("Continue where you left off").count() == 0
+    page.wait_for_function("() => localStorage.getItem('threadline.resume') === null")
+    page.goto(live_server.url + "/")
+    settle(page, start_button)
+    assert "remembered=" not in page.url
+    box = start_button.bounding_box()
+    assert box["y"] + box["height"] <= DESKTOP["height"], box  # the Start button above the fold
+    screenshot(page, "start-desktop-issue8")
+    screenshot(page, "start-phone-issue8", PHONE)
+
+
+def test_survey_screenshots_at_both_widths(live_server: LiveServer, context: Any, bank: Bank, store: Store) -> None:
+    page = context.new_page()
+    survey = Survey.begin(page, live_server, bank, store)
+    survey.next()
+    settle(page, page.get_by_test_id("stCode").filter(has_text="?resume="))
+    screenshot(page, "survey-issue8-desktop")
+    screenshot(page, "survey-issue8-phone", PHONE)

@@ -210,7 +210,7 @@ def test_figures_set_their_own_template_font_and_colours(four, kind):
     figure = charts.radar(four, result) if kind == "radar" else charts.gap_bars(result)
     layout = figure.layout
 
-    assert layout.template == pio.templates["plotly_white"]
+    assert layout.template == charts.TEMPLATE
     assert layout.font.color == charts.INK
     assert layout.font.family == charts.FONT["family"]
     assert layout.font.size == 14
@@ -228,11 +228,80 @@ def test_figures_do_not_depend_on_the_default_plotly_template(four, monkeypatch)
     monkeypatch.setattr(pio.templates, "default", "plotly_dark")
 
     for figure in (charts.radar(four, result), charts.gap_bars(result)):
-        assert figure.layout.template == pio.templates["plotly_white"]
+        assert figure.layout.template == charts.TEMPLATE
         assert figure.layout.paper_bgcolor == "white"
 
 
+def test_the_template_is_the_part_of_plotly_white_the_figures_use_in_the_app_colours():
+    white = pio.templates["plotly_white"].layout
+    ours = charts.TEMPLATE.layout
+
+    assert ours.paper_bgcolor == ours.plot_bgcolor == white.plot_bgcolor == "white"
+    assert ours.hovermode == white.hovermode == "closest"
+    assert ours.font.color == charts.INK
+    assert list(ours.colorway) == list(charts.SERIES_COLOURS)
+    assert ours.polar.bgcolor == "white"
+    for axis in (ours.xaxis, ours.yaxis):
+        assert (axis.gridcolor, axis.linecolor, axis.zerolinecolor) == (charts.GRID,) * 3
+        assert axis.fixedrange is True
+        assert axis.tickfont.color == charts.INK
+    assert charts.TEMPLATE.data.bar[0].marker.line.color == "white"
+
+
+# --- phones: no zoom, no pan, no mode bar ---------------------------------------------------------
+
+
+def test_the_plotly_config_has_no_mode_bar_and_no_scroll_zoom():
+    assert charts.PLOTLY_CONFIG == {
+        "displayModeBar": False,
+        "scrollZoom": False,
+        "doubleClick": False,
+        "displaylogo": False,
+        "responsive": True,
+    }
+
+
+def test_every_figure_turns_dragging_off(four):
+    result = result_of(four, {"alpha": "2", "beta": "4", "gamma": "5", "delta": "1"}, targets={"alpha": 4})
+    titles = ["Alpha", "Beta", "Gamma", "Delta"]
+    figures = [
+        charts.radar(four, result),
+        charts.gap_bars(result),
+        charts.team_radar(four, titles, {"Team mean": [1.0, 2.0, 3.0, 4.0]}),
+        charts.alignment_bars(titles, [0.5, 0.7, 0.9, 1.0]),
+        charts.distribution_bars(["One", "Two"], ["Sales"], [[1, 2]]),
+    ]
+
+    assert [figure.layout.dragmode for figure in figures] == [False] * 5
+
+
+def test_the_radar_leaves_room_beside_it_for_the_spoke_labels(four):
+    result = result_of(four, {"alpha": "2"})
+
+    for figure in (charts.radar(four, result), charts.team_radar(four, TITLES, {"Team mean": [1.0, 2.0, 3.0, 4.0]})):
+        assert (figure.layout.margin.l, figure.layout.margin.r) == (charts.RADAR_SIDE_MARGIN,) * 2 == (88, 88)
+        assert figure.layout.legend.yanchor == "top"
+
+
+def test_the_score_trace_can_be_named_for_a_share_link(four):
+    figure = charts.radar(four, result_of(four, {"alpha": "2"}), score_name="Their <score>")
+
+    assert figure.data[0].name == "Their &lt;score&gt;"
+
+
 def test_axis_labels_wrap_long_titles_and_escape_markup():
-    assert charts.axis_label("Leadership, governance and resources") == "Leadership,<br>governance and<br>resources"
+    # 13 characters a line by default: the spoke labels of a radar 390 px wide
+    assert charts.axis_label("Leadership, governance and resources") == "Leadership,<br>governance<br>and resources"
+    assert charts.axis_label("Leadership, governance and resources", width=16) == (
+        "Leadership,<br>governance and<br>resources"
+    )
+    assert charts.axis_label("Employee enablement and advocacy") == "Employee<br>enablement<br>and advocacy"
     assert charts.axis_label("Care") == "Care"
     assert charts.axis_label("<b>Sales</b> & service", width=40) == "&lt;b&gt;Sales&lt;/b&gt; &amp; service"
+
+
+def test_axis_labels_break_a_word_longer_than_a_line_after_its_hyphen():
+    assert charts.axis_label("Cross-functional integration") == "Cross-<br>functional<br>integration"
+    assert charts.axis_label("Cross-functional integration", width=28) == "Cross-functional integration"
+    assert charts.axis_label("Well-run care") == "Well-run care"  # short enough: the word is kept whole
+    assert charts.axis_label("Supercalifragilistic") == "Supercalifragilistic"  # no hyphen: one long line

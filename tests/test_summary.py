@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from scoring.answers import NA, Responses
@@ -9,7 +11,9 @@ from scoring.confidence import confidences
 from scoring.engine import score
 from scoring.validate import parse_bank
 from tests.banks import FIVE_LEVELS, nearest_bank, small_bank
+from threadline.reporting import chart_text
 from threadline.reporting.summary import (
+    Wording,
     average_line,
     confidence_line,
     default_targets,
@@ -20,6 +24,8 @@ from threadline.reporting.summary import (
     stage_rule,
     strengths_and_gaps,
     weakest_link_note,
+    when_line,
+    wording,
 )
 
 # The SMALL bank answered lowest in Strategy (score 1.0) and highest in Customer care (5.0, weight 2):
@@ -335,4 +341,151 @@ def test_evenness_says_when_every_answer_is_at_one_stage_or_none_is_scored():
     assert evenness(bank, confidences(bank, {})["care"]) == "no scored answer"
     assert evenness(bank, confidences(bank, {"plan": "some", "review": "monthly"})["strategy"]) == (
         "answers range from Coordinating to Converged (uneven)"
+    )
+
+
+# --- the rule in the third person (share link) ----------------------------------------------------
+
+
+def test_the_rule_speaks_of_them_on_a_share_link():
+    bank = small_bank("weakest_link")
+    capped = score(bank, Responses(LOPSIDED))
+    uncapped = score(bank, Responses({"plan": "some", "review": "never", "channels": ("service",), "speed": "3"}))
+
+    assert stage_rule(bank, capped, viewer=True) == (
+        "Their average (3.67) says Coordinating, but Strategy at Experimenting holds them at Broadcasting: "
+        "an organisation is at most one stage ahead of its weakest dimension."
+    )
+    assert stage_rule(bank, capped) == (
+        "Your average (3.67) says Coordinating, but Strategy at Experimenting holds you at Broadcasting: "
+        "an organisation is at most one stage ahead of its weakest dimension."
+    )
+    assert stage_rule(bank, uncapped, viewer=True) == (
+        "An organisation is at most one stage ahead of its weakest dimension. Their weakest, Strategy at "
+        "Experimenting, does not hold the stage below their average (Broadcasting)."
+    )
+
+
+# --- who the page speaks to ----------------------------------------------------------------------
+
+
+def test_the_owner_page_says_your():
+    assert wording(viewer=False, organisation="Acme") == Wording(
+        title="Your results",
+        where="Where you stand",
+        gaps="Gaps to your targets",
+        plan="Your plan, dimension by dimension",
+        plan_caption="Most pressing first. Every step comes from one of your answers.",
+        answers="Your answers",
+        score_name="Your score",
+        answered="You answered",
+        holds="holds your overall stage down, so it comes first.",
+    )
+
+
+def test_the_share_view_speaks_in_the_third_person_and_names_the_organisation():
+    assert wording(viewer=True, organisation="Acme Ltd") == Wording(
+        title="Shared results",
+        where="Where they stand",
+        gaps="Gaps to their targets",
+        plan="Acme Ltd's plan, dimension by dimension",
+        plan_caption="Most pressing first. Every step comes from one of their answers.",
+        answers="Their answers",
+        score_name="Their score",
+        answered="They answered",
+        holds="holds their overall stage down, so it comes first.",
+    )
+    assert wording(viewer=True).plan == "Their plan, dimension by dimension"
+    assert wording(viewer=True, organisation="Harbour Ops").plan == "Harbour Ops' plan, dimension by dimension"
+
+
+def test_the_date_line_says_when_it_was_submitted_and_on_a_share_link_who_shared_it():
+    submitted = datetime(2026, 3, 4, 17, 30, tzinfo=UTC)
+
+    assert when_line(submitted, viewer=False, organisation="Acme") == "Submitted 4 March 2026"
+    assert when_line(submitted, viewer=True, organisation="Acme Ltd") == "Shared by Acme Ltd · submitted 4 March 2026"
+    assert when_line(submitted, viewer=True, organisation="  ") == "Shared by its owner · submitted 4 March 2026"
+    assert when_line(None, viewer=True, organisation="Acme") == "Shared by Acme · not submitted yet"
+
+
+# --- the charts in words -------------------------------------------------------------------------
+
+
+def test_radar_summary_names_the_strongest_and_weakest_and_counts_targets_reached():
+    _, result = four_result(
+        {"alpha": "2", "beta": "4", "gamma": "5", "delta": "1"}, {"alpha": 3, "beta": 4, "gamma": 5, "delta": 2}
+    )
+
+    assert chart_text.radar_summary(result) == (
+        "Strongest: Gamma (5.00); weakest: Delta (1.00); 2 of 4 dimensions at or above their target."
+    )
+
+
+def test_radar_summary_names_ties_together_and_counts_the_unassessed():
+    _, result = four_result({"alpha": "4", "beta": "4", "gamma": "2", "delta": NA})
+
+    assert (
+        chart_text.radar_summary(result) == "Strongest: Alpha and Beta (4.00); weakest: Gamma (2.00); 1 not assessed."
+    )
+
+
+def test_radar_summary_of_a_flat_or_empty_profile():
+    _, flat = four_result({"alpha": "3", "beta": "3", "gamma": "3", "delta": "3"}, {"alpha": 4})
+    _, empty = four_result({})
+
+    assert chart_text.radar_summary(flat) == (
+        "Every assessed dimension scores 3.00; 0 of 1 dimensions at or above their target."
+    )
+    assert chart_text.radar_summary(empty) == "No dimension is assessed yet."
+
+
+def test_gap_summary_lists_the_gaps_widest_first_as_the_chart_does():
+    bank, result = four_result(
+        {"alpha": "2", "beta": "4", "gamma": "1", "delta": "3"}, {"alpha": 3, "beta": 5, "gamma": 5, "delta": 5}
+    )
+
+    assert chart_text.gap_summary(result) == (
+        "4 dimensions are below their target, the widest gap first: "
+        "Gamma (4.00 levels), Delta (2.00), Alpha (1.00) and Beta (1.00)."
+    )
+    assert chart_text.gap_table(bank, result) == {
+        "Dimension": ["Gamma", "Delta", "Alpha", "Beta"],
+        "Score": [1.0, 3.0, 2.0, 4.0],
+        "Target": ["Converged", "Converged", "Coordinating", "Converged"],
+        "Gap": [4.0, 2.0, 1.0, 1.0],
+    }
+
+
+def test_gap_summary_of_one_gap_of_none_and_without_targets():
+    _, one = four_result({"alpha": "2", "beta": "4"}, {"alpha": 4, "beta": 4})
+    _, reached = four_result({"alpha": "5"}, {"alpha": 4})
+    _, untargeted = four_result({"alpha": "2"})
+
+    assert chart_text.gap_summary(one) == "Alpha is the only dimension below its target, by 2.00 levels."
+    assert chart_text.gap_summary(reached) == "Every assessed dimension has reached its target."
+    assert chart_text.gap_summary(untargeted) == "No dimension has a target."
+    assert chart_text.gap_table(four_bank(), reached) == {"Dimension": [], "Score": [], "Target": [], "Gap": []}
+
+
+def test_chart_names_say_what_each_chart_plots():
+    bank, targeted = four_result({"alpha": "2"}, {"alpha": 3})
+    _, untargeted = four_result({"alpha": "2"})
+
+    assert chart_text.radar_name(bank, targeted) == (
+        "Radar chart of the scores of 4 dimensions on the 5-stage scale, with the target stages"
+    )
+    assert chart_text.radar_name(bank, untargeted) == "Radar chart of the scores of 4 dimensions on the 5-stage scale"
+    assert chart_text.gap_name() == "Bar chart of how far each dimension is below its target, the widest gap first"
+
+
+def test_team_summary_compares_the_respondent_with_the_team_mean():
+    team = [3.0, 2.5, 4.0, None, 2.0]
+    yours = [3.5, 2.0, 4.001, 5.0, None]
+
+    assert chart_text.team_summary(team, yours) == (
+        "You are above the team mean on 1 of 3 dimensions, below on 1 and level on 1."
+    )
+    assert chart_text.team_summary([3.0], [2.0]) == "You are above the team mean on 0 of 1 dimensions, below on 1."
+    assert chart_text.team_summary([None], [2.0]) == (
+        "There is no dimension with both a team mean and a score of yours yet."
     )

@@ -1,14 +1,23 @@
 """Plotly figures for the results page; plain functions from results to figures.
 
 Colours and fonts are set on each figure (not taken from Streamlit's theme) so that an
-exported image looks like the screen.
+exported image looks like the screen. Every figure has `dragmode=False` and fixed axes, and
+pages show it with `PLOTLY_CONFIG`: a swipe on a phone scrolls the page instead of zooming
+or panning the chart, and there is no mode bar to tap by accident.
+
+The figures carry a small template of their own (`TEMPLATE`, what they use of Plotly's
+"plotly_white") rather than "plotly_white" itself: Plotly copies and validates a template
+on every figure, and the full one made building a figure three times slower and sent
+7 kB more to the browser on every rerun.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from datetime import timedelta
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -23,72 +32,124 @@ TARGET_COLOUR = "#c2410c"
 RING_HEADROOM = 0.5
 DAY_MS = 86_400_000
 FONT = dict(family="Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif", size=14, color=INK)
+SERIES_COLOURS = ("#0f766e", "#c2410c", "#1d4ed8", "#7c3aed", "#b45309", "#be185d", "#15803d", "#475569", "#0e7490")
+RADAR_LABEL_WIDTH = 13  # characters a line: the spoke labels fit beside a 390 px wide radar
+RADAR_SIDE_MARGIN = 88  # pixels left and right of a radar for those labels
+
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displayModeBar": False,  # no toolbar to tap by accident on a phone
+    "scrollZoom": False,  # a wheel or a swipe scrolls the page
+    "doubleClick": False,  # a double tap does not rescale the axes
+    "displaylogo": False,
+    "responsive": True,
+}
+"""The Plotly config to show these figures with: `st.plotly_chart(figure, config=PLOTLY_CONFIG)`."""
+
+_AXIS = dict(
+    gridcolor=GRID,
+    linecolor=GRID,
+    ticks="",
+    title=dict(standoff=15),
+    zerolinecolor=GRID,
+    automargin=True,
+    zerolinewidth=2,
+    fixedrange=True,
+    tickfont=dict(color=INK),
+)
+TEMPLATE = go.layout.Template(
+    layout=dict(
+        colorway=list(SERIES_COLOURS),
+        font=dict(color=INK),
+        hovermode="closest",
+        hoverlabel=dict(align="left"),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        polar=dict(
+            bgcolor="white",
+            angularaxis=dict(gridcolor=GRID, linecolor=GRID, ticks=""),
+            radialaxis=dict(gridcolor=GRID, linecolor=GRID, ticks=""),
+        ),
+        xaxis=_AXIS,
+        yaxis=_AXIS,
+    ),
+    data=dict(bar=[go.Bar(marker=dict(line=dict(color="white", width=0.5)))]),
+)
+"""What the figures use of Plotly's "plotly_white", with this app's ink and grid colours."""
 
 
-def radar(bank: Bank, result: Result) -> go.Figure:
-    """Dimension scores (and targets where set) on the bank's level scale, one spoke a dimension."""
+def radar(bank: Bank, result: Result, score_name: str = "Your score") -> go.Figure:
+    """Dimension scores (and targets where set) on the bank's level scale, one spoke a dimension.
+
+    `score_name` names the score trace in the legend ("Their score" on a share link).
+    """
     titles = [axis_label(d.title) for d in result.dimensions]
-    figure = go.Figure()
-    figure.add_trace(
+    traces = [
         _closed_trace(
-            "Your score",
+            html.escape(score_name, quote=False),
             [d.score for d in result.dimensions],
             titles,
             SCORE_COLOUR,
             fill="toself",
             hover=[_score_hover(d) for d in result.dimensions],
         )
-    )
+    ]
     if any(d.target is not None for d in result.dimensions):
-        figure.add_trace(
+        traces.append(
             _closed_trace(
                 "Target", [d.target for d in result.dimensions], titles, TARGET_COLOUR, dash="dash", hover=None
             )
         )
-    figure.update_layout(polar=_polar(bank, len(titles)), height=520, **_layout())
-    figure.update_layout(legend=_LEGEND_BELOW_LABELS)
-    return figure
+    # one constructor call: `update_layout` on a built figure costs as much again
+    return go.Figure(data=traces, layout=dict(polar=_polar(bank, len(titles)), height=520, **_radar_layout()))
 
 
 def gap_bars(result: Result) -> go.Figure:
     """The gap to target per dimension, largest first (as ranked in words); those at their target are left out."""
     rows = ranked_gaps(result)
-    figure = go.Figure(
-        go.Bar(
-            x=[d.gap for d in rows],
-            y=[axis_label(d.title, width=28) for d in rows],
-            orientation="h",
-            marker_color=TARGET_COLOUR,
-            text=[f"{d.gap:.2f}" for d in rows],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:.2f} levels to target<extra></extra>",
-        )
+    bars = go.Bar(
+        x=[d.gap for d in rows],
+        y=[axis_label(d.title, width=28) for d in rows],
+        orientation="h",
+        marker_color=TARGET_COLOUR,
+        text=[f"{d.gap:.2f}" for d in rows],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x:.2f} levels to target<extra></extra>",
     )
-    figure.update_layout(
+    layout = dict(
         xaxis=dict(
-            title="Levels to target",
+            title=dict(text="Levels to target", font=dict(color=INK)),
             range=[0, max((d.gap or 0.0 for d in rows), default=1.0) * 1.2],  # ranked gaps are never None
             gridcolor=GRID,
             zeroline=False,
+            tickfont=dict(color=INK),
         ),
-        yaxis=dict(autorange="reversed"),
+        yaxis=dict(autorange="reversed", tickfont=dict(color=INK)),
         height=max(220, 48 * len(rows) + 90),
         showlegend=False,
         **_layout(),
     )
-    return figure
+    return go.Figure(data=[bars], layout=layout)
 
 
-def axis_label(title: str, width: int = 16) -> str:
-    """A dimension title for a chart axis: escaped (Plotly reads a few HTML tags) and wrapped."""
-    lines, line = [], ""
+def axis_label(title: str, width: int = RADAR_LABEL_WIDTH) -> str:
+    """A dimension title for a chart axis: escaped (Plotly reads a few HTML tags) and wrapped.
+
+    Lines break between words, and inside a word longer than a line after a hyphen
+    ("Cross-" / "functional").
+    """
+    pieces: list[tuple[str, str]] = []  # (text, what joins it to the piece before on one line)
     for word in title.split():
-        if line and len(line) + 1 + len(word) > width:
+        parts = re.findall(r"[^-]+-*|-+", word) if len(word) > width else [word]
+        pieces += [(part, " " if n == 0 else "") for n, part in enumerate(parts)]
+    lines: list[str] = []
+    line = ""
+    for part, glue in pieces:
+        if line and len(line) + len(glue) + len(part) > width:
             lines.append(line)
-            line = word
+            line = part
         else:
-            line = f"{line} {word}".strip()
+            line = f"{line}{glue}{part}" if line else part
     lines.append(line)
     return "<br>".join(html.escape(part, quote=False) for part in lines)
 
@@ -118,17 +179,25 @@ def _score_hover(dimension) -> str:
 
 def _layout() -> dict:
     return dict(
-        template="plotly_white",
+        template=TEMPLATE,
         font=FONT,
         paper_bgcolor="white",
         margin=dict(l=70, r=70, t=40, b=40),
         legend=dict(orientation="h", yanchor="bottom", y=-0.2, xanchor="center", x=0.5),
+        dragmode=False,  # a swipe scrolls the page: no zoom box, no pan, nothing to double-click back
     )
+
+
+def _radar_layout() -> dict:
+    """A radar's layout: room beside it for the spoke labels, and the legend below them."""
+    layout = _layout()
+    layout["margin"] = dict(l=RADAR_SIDE_MARGIN, r=RADAR_SIDE_MARGIN, t=40, b=40)
+    layout["legend"] = _LEGEND_BELOW_LABELS
+    return layout
 
 
 # --- team charts (consultant dashboard) ---------------------------------------------------------
 
-SERIES_COLOURS = ("#0f766e", "#c2410c", "#1d4ed8", "#7c3aed", "#b45309", "#be185d", "#15803d", "#475569", "#0e7490")
 BAND_COLOUR = "rgba(15, 118, 110, 0.12)"
 
 
@@ -140,14 +209,14 @@ def team_radar(
 ) -> go.Figure:
     """Several score traces on one radar (click a legend entry to hide it), with an optional min-max band."""
     labels = [axis_label(t) for t in titles]
-    figure = go.Figure()
+    traces: list[go.Scatterpolar] = []
     if band is not None:
         low, high = band
-        figure.add_trace(_band_edge("Highest answer", high, labels, fill=None))
-        figure.add_trace(_band_edge("Lowest answer", low, labels, fill="tonext"))
+        traces.append(_band_edge("Highest answer", high, labels, fill=None))
+        traces.append(_band_edge("Lowest answer", low, labels, fill="tonext"))
     for n, (name, values) in enumerate(series.items()):
         colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
-        figure.add_trace(
+        traces.append(
             go.Scatterpolar(
                 name=html.escape(name, quote=False),
                 r=[*values, values[0]],
@@ -159,9 +228,7 @@ def team_radar(
                 hovertemplate="%{theta}: %{r:.2f}<extra>" + html.escape(name, quote=False) + "</extra>",
             )
         )
-    figure.update_layout(polar=_polar(bank, len(labels)), height=520, **_layout())
-    figure.update_layout(legend=_LEGEND_BELOW_LABELS)
-    return figure
+    return go.Figure(data=traces, layout=dict(polar=_polar(bank, len(labels)), height=520, **_radar_layout()))
 
 
 # A legend of several rows anchored by its bottom edge (as in `_layout`) grows up over the plot:

@@ -6,6 +6,9 @@ page, the share view and the exports all take their sentences from here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from scoring.bank import Bank
 from scoring.confidence import Confidence
 from scoring.engine import MIN_GAP, DimensionResult, Result, level_of, stage_band
@@ -59,25 +62,29 @@ def average_line(bank: Bank, result: Result) -> str | None:
     return f"Average score {score_text} of {bank.level_count}, {band}"
 
 
-def stage_rule(bank: Bank, result: Result) -> str | None:
-    """The rule that set the overall stage, in plain words, naming the dimension that caps it when one does."""
+def stage_rule(bank: Bank, result: Result, viewer: bool = False) -> str | None:
+    """The rule that set the overall stage, in plain words, naming the dimension that caps it when one does.
+
+    `viewer`: in the third person ("Their average ... holds them at ..."), for a share link.
+    """
     if result.level is None or result.mean_level is None:
         return None
+    your, you = ("Their", "them") if viewer else ("Your", "you")
     average = bank.levels[result.mean_level - 1].name
     if bank.overall_level == "mean":
         return f"The overall stage is the stage of the weighted average of the dimension scores: {average}."
     if result.limited_by is not None:
         weakest = _dimension(result, result.limited_by)
         return (
-            f"Your average ({result.score:.2f}) says {average}, but {weakest.title} at {weakest.level_name} "
-            f"holds you at {result.level_name}: an organisation is at most one stage ahead of its weakest dimension."
+            f"{your} average ({result.score:.2f}) says {average}, but {weakest.title} at {weakest.level_name} "
+            f"holds {you} at {result.level_name}: an organisation is at most one stage ahead of its weakest dimension."
         )
     weakest = min(
         (d for d in result.dimensions if d.level is not None and d.weight > 0), key=lambda d: (d.level, d.score)
     )
     return (
-        f"An organisation is at most one stage ahead of its weakest dimension. Your weakest, "
-        f"{weakest.title} at {weakest.level_name}, does not hold the stage below your average ({average})."
+        f"An organisation is at most one stage ahead of its weakest dimension. {your} weakest, "
+        f"{weakest.title} at {weakest.level_name}, does not hold the stage below {your.lower()} average ({average})."
     )
 
 
@@ -141,3 +148,87 @@ def evenness(bank: Bank, confidence: Confidence) -> str:
 
 def _dimension(result: Result, dimension_id: str) -> DimensionResult:
     return next(d for d in result.dimensions if d.id == dimension_id)
+
+
+# --- who the page speaks to: the owner ("Your ...") or a share link's viewer ("Their ...") -------
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The results page's words that change with who reads it."""
+
+    title: str  # the page title when the organisation has no name
+    where: str
+    gaps: str
+    plan: str
+    plan_caption: str
+    answers: str
+    score_name: str  # the radar's score trace
+    answered: str  # how a plan step names its answer: "You answered *Q* with: ..."
+    holds: str  # "{dimension} holds ... down, so it comes first."
+
+
+def wording(viewer: bool, organisation: str | None = None) -> Wording:
+    """The owner's page says "Your"; a share link's page speaks of the organisation in the third person."""
+    if not viewer:
+        return Wording(
+            title="Your results",
+            where="Where you stand",
+            gaps="Gaps to your targets",
+            plan="Your plan, dimension by dimension",
+            plan_caption="Most pressing first. Every step comes from one of your answers.",
+            answers="Your answers",
+            score_name="Your score",
+            answered="You answered",
+            holds="holds your overall stage down, so it comes first.",
+        )
+    return Wording(
+        title="Shared results",
+        where="Where they stand",
+        gaps="Gaps to their targets",
+        plan=f"{possessive(organisation) if organisation else 'Their'} plan, dimension by dimension",
+        plan_caption="Most pressing first. Every step comes from one of their answers.",
+        answers="Their answers",
+        score_name="Their score",
+        answered="They answered",
+        holds="holds their overall stage down, so it comes first.",
+    )
+
+
+def possessive(name: str) -> str:
+    """'Acme's', 'Acme Ltd's'; a name ending in s takes the apostrophe alone ('Harbour Ops'')."""
+    name = name.strip()
+    return f"{name}'" if name.endswith(("s", "S")) else f"{name}'s"
+
+
+def when_line(submitted_at: datetime | None, viewer: bool, organisation: str | None = None) -> str:
+    """'Submitted 1 December 2026'; on a share link 'Shared by Acme Ltd · submitted 1 December 2026'.
+
+    The date is the last submission (submitting again after changing answers moves it).
+    """
+    when = f"submitted {day(submitted_at)}" if submitted_at is not None else "not submitted yet"
+    if not viewer:
+        return when[0].upper() + when[1:]
+    by = f"Shared by {organisation.strip()}" if organisation and organisation.strip() else "Shared by its owner"
+    return f"{by} · {when}"
+
+
+def day(moment: datetime) -> str:
+    """'1 December 2026' (no leading zero, English month names whatever the locale)."""
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)

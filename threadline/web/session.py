@@ -234,3 +234,37 @@ def revoke_share(assessment: Assessment) -> None:
     _require_owner(assessment, "turn the share link off")
     resources.store().revoke_share(assessment.id)
     assessment.share_active = False
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """The assessment a browser kept the private token of, as the start page offers it back."""
+
+    token: str
+    organisation: str
+    answered: int
+    total: int
+    submitted: bool
+
+
+def remembered(token: str | None) -> Remembered | None:
+    """What a token kept in the browser opens: an assessment by its live private link, else None."""
+    if not token:
+        return None
+    store = resources.store()
+    found = store.find_link(token)
+    if found is None or found.kind != "private" or found.revoked:
+        return None
+    record = store.assessment(found.assessment_id)
+    try:
+        bank = resources.stored_bank(record.bank_hash)
+    except Exception:  # a stored bank that no longer parses: nothing to offer
+        return None
+    scored = bank.scored_questions
+    return Remembered(
+        token=token,
+        organisation=str((record.context or {}).get("organisation", "")),
+        answered=sum(1 for question_id in record.answers if question_id in scored),
+        total=len(scored),
+        submitted=record.status == "submitted",
+    )

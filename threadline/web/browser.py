@@ -1,0 +1,197 @@
+"""Small helpers that run in the visitor's browser, injected with `st.iframe`.
+
+What runs there and what it keeps on the device: each page renders one hidden, zero-height
+`st.iframe` of a few lines of HTML (same-origin; `st.components.v1.html` is deprecated in
+Streamlit 1.67). Its script installs, once per page load, a helper in the parent
+window (`window.__threadlineHelper`; not `window.threadline`, which the start page's h1
+"Threadline" already names by its id) and hands it the page's instructions as JSON:
+
+- *page turns*: on the survey, when the dimension shown changed since the last run (the last
+  one is kept in the tab's `sessionStorage` under `threadline.page`), scroll Streamlit's
+  scrolling element (`[data-testid="stMain"]`) to the top and focus the dimension's heading;
+  a "go to this question" link scrolls to that question's container and focuses it;
+- *typed text*: text boxes commit their value when they lose focus, so the helper blurs the
+  focused box when the tab is hidden or left (`visibilitychange`, `pagehide`) and, without
+  taking the focus away for good, 1.5 s after the last keystroke;
+- *the way back*: when an assessment starts, its private token, and nothing else, is kept in
+  `localStorage` under `threadline.resume`. The start page asks for it once per visit by
+  reloading itself with `?remembered=TOKEN`, checks it against the database and offers to
+  continue; "Forget this browser" (or a token the database no longer knows) removes it.
+
+Nothing else is stored on the device, and nothing is sent anywhere but this app.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+
+STORAGE_KEY = "threadline.resume"
+PAGE_KEY = "threadline.page"
+IDLE_COMMIT_MS = 1500
+REMEMBERED_PARAM = "remembered"
+CONTAINER_KEY = "threadline-browser"
+
+# Runs in the parent window, installed once per page load.
+_HELPER = """
+(function () {
+  if (window.__threadlineHelper) { return; }
+  const STORAGE_KEY = $storage, PAGE_KEY = $page, IDLE_MS = $idle, PARAM = $param;
+  const TEXT_BOXES = '[data-testid="stTextArea"] textarea, [data-testid="stTextInput"] input';
+  let idle = null;
+  function isTextBox(el) { return !!el && typeof el.matches === 'function' && el.matches(TEXT_BOXES); }
+  function commit() {
+    const el = document.activeElement;
+    if (isTextBox(el)) { el.blur(); }
+  }
+  function keyClass(el) {
+    const holder = el.closest('[class*="st-key-"]');
+    const found = holder && [...holder.classList].find(function (c) { return c.indexOf('st-key-') === 0; });
+    return found || null;
+  }
+  function commitAndStay() {
+    const el = document.activeElement;
+    if (!isTextBox(el)) { return; }
+    const start = el.selectionStart, end = el.selectionEnd, holder = keyClass(el);
+    el.blur();
+    el.focus({preventScroll: true});
+    // the rerun the commit starts may replace the box: put the caret back in the new one
+    let tries = 0;
+    (function keep() {
+      const lost = !document.activeElement || document.activeElement === document.body;
+      const box = holder && document.querySelector('.' + holder + ' textarea, .' + holder + ' input');
+      if (lost && box) {
+        box.focus({preventScroll: true});
+        try { box.setSelectionRange(start, end); } catch (e) { /* not a text selection */ }
+      }
+      if (++tries < 40 && (lost || document.activeElement === box)) { setTimeout(keep, 50); }
+    })();
+  }
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'hidden') { commit(); }
+  });
+  window.addEventListener('pagehide', commit);
+  document.addEventListener('input', function (event) {
+    if (!isTextBox(event.target)) { return; }
+    clearTimeout(idle);
+    idle = setTimeout(commitAndStay, IDLE_MS);
+  }, true);
+  function whenThere(selector, act) {
+    let tries = 0;
+    (function look() {
+      const el = document.querySelector(selector);
+      if (el) { act(el); return; }
+      if (++tries < 60) { setTimeout(look, 50); }
+    })();
+  }
+  function land(el, toTop) {
+    const main = document.querySelector('[data-testid="stMain"]');
+    el.setAttribute('tabindex', '-1');
+    el.focus({preventScroll: true});
+    const place = function () {
+      if (toTop && main) { main.scrollTop = 0; } else { el.scrollIntoView({block: 'start'}); }
+    };
+    place();
+    requestAnimationFrame(function () { place(); setTimeout(place, 150); });
+  }
+  function turn(config) {
+    const now = config.scope + ':' + config.page;
+    let last = null;
+    try { last = sessionStorage.getItem(PAGE_KEY); sessionStorage.setItem(PAGE_KEY, now); } catch (e) {}
+    if (config.target) {
+      whenThere('.' + config.target, function (el) { land(el, false); });
+    } else if (last !== null && last !== now) {
+      whenThere(config.heading, function (el) { land(el, true); });
+    }
+  }
+  function probe() {
+    let token = null;
+    try { token = localStorage.getItem(STORAGE_KEY); } catch (e) { return; }
+    if (!token || !/^[A-Za-z0-9_-]{20,100}$/.test(token)) { return; }
+    const url = new URL(window.location.href);
+    if (url.searchParams.has(PARAM)) { return; }
+    url.searchParams.set(PARAM, token);
+    window.location.replace(url.toString());
+  }
+  window.__threadlineHelper = {
+    run: function (text) {
+      const config = JSON.parse(text);
+      try {
+        if (config.forget) { localStorage.removeItem(STORAGE_KEY); }
+        if (config.remember) { localStorage.setItem(STORAGE_KEY, config.remember); }
+      } catch (e) { /* storage switched off: nothing is kept */ }
+      if (config.turn) { turn(config.turn); }
+      if (config.probe) { probe(); }
+    }
+  };
+})();
+"""
+_HELPER = (
+    _HELPER.replace("$storage", json.dumps(STORAGE_KEY))
+    .replace("$page", json.dumps(PAGE_KEY))
+    .replace("$idle", str(IDLE_COMMIT_MS))
+    .replace("$param", json.dumps(REMEMBERED_PARAM))
+)
+
+# Runs in the iframe: install the helper in the parent, then hand it this page's instructions.
+_LOADER = """<script>
+(function () {
+  const parent = window.parent;
+  if (!parent.__threadlineHelper) {
+    const script = parent.document.createElement('script');
+    script.textContent = $helper;
+    parent.document.head.appendChild(script);
+  }
+  parent.__threadlineHelper.run($config);
+})();
+</script>"""
+
+_STYLE = f"""<style>
+.st-key-{CONTAINER_KEY} {{ position: absolute; width: 0; height: 0; overflow: hidden; }}
+</style>"""
+
+
+def _script_tag_safe(text: str) -> str:
+    """JSON inside a <script>: `</` and `<!--` can never end or comment out the tag."""
+    return text.replace("<", "\\u003c")
+
+
+def loader_html(config: dict[str, Any]) -> str:
+    """The iframe's HTML for these instructions (also what the tests read)."""
+    as_json = json.dumps(json.dumps(config, sort_keys=True))
+    loader = _LOADER.replace("$config", _script_tag_safe(as_json))
+    return loader.replace("$helper", _script_tag_safe(json.dumps(_HELPER)))
+
+
+def run(
+    *,
+    turn: dict[str, Any] | None = None,
+    remember: str | None = None,
+    forget: bool = False,
+    probe: bool = False,
+) -> None:
+    """Render the hidden iframe that hands the browser helper this page's instructions.
+
+    `turn`: `{"scope", "page", "heading", "target", "nonce"}` for page turns (see the module
+    docstring); `remember`: a private token to keep; `forget`: remove the kept token; `probe`:
+    reload the start page with the kept token as `?remembered=`.
+    """
+    config: dict[str, Any] = {}
+    if turn is not None:
+        config["turn"] = turn
+    if remember:
+        config["remember"] = remember
+    if forget:
+        config["forget"] = True
+    if probe:
+        config["probe"] = True
+    st.html(_STYLE)
+    with st.container(key=CONTAINER_KEY):
+        st.iframe(loader_html(config), height=1, tab_index=-1)
+
+
+def key_class(key: str) -> str:
+    """The CSS class Streamlit gives the container with this key (`st-key-` and the key, unsafe characters as '-')."""
+    return "st-key-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in key)
