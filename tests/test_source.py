@@ -11,6 +11,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import yaml
 
 from scoring import source
 from scoring.source import MAX_BYTES, DocumentError, Problem
@@ -201,3 +202,25 @@ def test_json_is_read_as_yaml():
 
 def test_a_key_that_is_a_list_is_refused():
     assert problems_parsing("? [a, b]\n: c\n") == [Problem(1, "a key must be a plain word, not a list or mapping")]
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).resolve().parent.parent / "questions").rglob("*.yaml")), ids=lambda p: p.name
+)
+def test_the_fast_c_path_reads_a_plain_bank_exactly_as_the_careful_path(path):
+    text = path.read_text(encoding="utf-8")
+    assert source._plainly_safe(text)
+
+    fast = source._parse_with(yaml.CSafeLoader(text))
+    careful = source._parse_with(source._NoAliasLoader(text))
+
+    assert (fast.data, fast.lines, fast.raw_text) == (careful.data, careful.lines, careful.raw_text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: &x 1\nb: *x\n", "a: !!str 1\n", "---\na: 1\n---\nb: 2\n", "[" * 60 + "]" * 60, "a:\n\t- b\n"],
+    ids=["anchor", "tag", "two-documents", "deep", "tab"],
+)
+def test_anything_unusual_takes_the_careful_path(text):
+    assert not source._plainly_safe(text)
