@@ -256,13 +256,7 @@ def assert_no_error(page: Any) -> None:
 
 def screenshot(page: Any, name: str, viewport: dict[str, int] = DESKTOP) -> Path:
     """A full-page screenshot; Streamlit scrolls inside its main element, so grow the window to fit it."""
-    page.set_viewport_size(viewport)
-    page.wait_for_function(_IDLE)
-    height = page.evaluate(
-        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 0; }"
-    )
-    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height)})
-    page.wait_for_function(_IDLE)
+    fit_viewport_to_content(page, viewport)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True, animations="disabled")
     page.set_viewport_size(DESKTOP)
