@@ -1,5 +1,7 @@
 """A team's answers to one bank: aggregation, alignment and department breakdowns, vectorised.
 
+Long because the frozen result types and the one computation that fills them belong together.
+
 A consultant engagement has many respondents, each in a department. Their answer sets are
 encoded into an `AnswerTable` by `scoring.batch.encode`; `team_view` scores every respondent with
 `scoring.batch` and aggregates: the team per dimension and per question, each department,
@@ -15,9 +17,9 @@ Conventions: arrays hold NaN where there is nothing to average and level 0 where
 is assessed (as in `scoring.batch`); "answered" excludes N/A; a respondent's department
 index points into `TeamView.departments.names`.
 
-Why one module past 500 lines: about half of it is the frozen result types (`TeamView` and its
-parts, with `client_safe`), the other half the one vectorised computation that fills them;
-apart, each would only make sense with the other open beside it.
+About half of the module is the frozen result types (`TeamView` and its parts, with
+`client_safe`), the other half the vectorised computation that fills them; apart, each would
+only make sense with the other open beside it.
 """
 
 from __future__ import annotations
