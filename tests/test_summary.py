@@ -23,7 +23,6 @@ from threadline.reporting.summary import (
     ranked_gaps,
     stage_rule,
     strengths_and_gaps,
-    weakest_link_note,
     when_line,
     wording,
 )
@@ -83,22 +82,10 @@ def test_headline_without_any_scored_answer():
 # --- weakest-link note ---------------------------------------------------------------------------
 
 
-def test_weakest_link_note_explains_why_the_stage_is_below_the_average():
-    bank = small_bank("weakest_link")
-
-    assert weakest_link_note(bank, score(bank, Responses(LOPSIDED))) == (
-        "Your average (3.67) says Coordinating, but Strategy at Experimenting holds you at Broadcasting: "
-        "an organisation is at most one stage ahead of its weakest dimension."
-    )
+# --- the stage rule, always stated ---------------------------------------------------------------
 
 
-def test_no_weakest_link_note_under_the_mean_rule():
-    bank = small_bank("mean")
-
-    assert weakest_link_note(bank, score(bank, Responses(LOPSIDED))) is None
-
-
-def test_no_weakest_link_note_when_the_rule_changes_nothing():
+def test_the_rule_is_stated_when_the_weakest_link_does_not_cap_the_stage():
     bank = small_bank("weakest_link")
     # Strategy 1.5 (level 1), Customer care 3.0 (level 3): the average 2.5 is level 2, one above the
     # weakest, so the rule does not lower it.
@@ -106,24 +93,8 @@ def test_no_weakest_link_note_when_the_rule_changes_nothing():
     result = score(bank, Responses(answers))
 
     assert result.score == pytest.approx(2.5)
-    assert result.level == result.mean_level == 2
-    assert weakest_link_note(bank, result) is None
-
-
-def test_no_weakest_link_note_without_answers():
-    bank = small_bank("weakest_link")
-
-    assert weakest_link_note(bank, score(bank, Responses({}))) is None
-
-
-# --- the stage rule, always stated ---------------------------------------------------------------
-
-
-def test_the_rule_is_stated_when_the_weakest_link_does_not_cap_the_stage():
-    bank = small_bank("weakest_link")
-    answers = {"plan": "some", "review": "never", "channels": ("service",), "speed": "3"}
-
-    assert stage_rule(bank, score(bank, Responses(answers))) == (
+    assert (result.level, result.mean_level, result.limited_by) == (2, 2, None)
+    assert stage_rule(bank, result) == (
         "An organisation is at most one stage ahead of its weakest dimension. Your weakest, Strategy at "
         "Experimenting, does not hold the stage below your average (Broadcasting)."
     )
@@ -132,8 +103,9 @@ def test_the_rule_is_stated_when_the_weakest_link_does_not_cap_the_stage():
 def test_the_rule_names_the_capping_dimension_when_it_caps():
     bank = small_bank("weakest_link")
 
-    assert stage_rule(bank, score(bank, Responses(LOPSIDED))) == weakest_link_note(
-        bank, score(bank, Responses(LOPSIDED))
+    assert stage_rule(bank, score(bank, Responses(LOPSIDED))) == (
+        "Your average (3.67) says Coordinating, but Strategy at Experimenting holds you at Broadcasting: "
+        "an organisation is at most one stage ahead of its weakest dimension."
     )
 
 

@@ -15,6 +15,7 @@ from scoring.engine import MIN_GAP, DimensionResult, Result, level_of, stage_ban
 
 STRENGTH_COUNT = 3
 GAP_COUNT = 3
+UNEVEN_RANGE = 2  # answers two stages or more apart
 STRENGTH_MARGIN = 0.25  # a quarter of a stage above the average
 
 
@@ -88,13 +89,6 @@ def stage_rule(bank: Bank, result: Result, viewer: bool = False) -> str | None:
     )
 
 
-def weakest_link_note(bank: Bank, result: Result) -> str | None:
-    """Why the overall stage is below the average's, in plain words (None when it is not)."""
-    if result.limited_by is None or result.mean_level is None:
-        return None
-    return stage_rule(bank, result)
-
-
 def ranked_gaps(result: Result) -> list[DimensionResult]:
     """Dimensions short of their target, the largest gap first (the heavier dimension first on a tie)."""
     behind = [d for d in result.dimensions if d.gap is not None and d.gap > MIN_GAP]
@@ -142,7 +136,7 @@ def evenness(bank: Bank, confidence: Confidence) -> str:
         return f"one scored answer, at {bank.levels[low - 1].name}"
     if low == high:
         return f"every answer at {bank.levels[low - 1].name}"
-    spread = " (uneven)" if high - low >= 2 else ""
+    spread = " (uneven)" if (confidence.level_range or 0) >= UNEVEN_RANGE else ""
     return f"answers range from {bank.levels[low - 1].name} to {bank.levels[high - 1].name}{spread}"
 
 
