@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -278,6 +280,7 @@ def _rule_breaks(bank: Bank, document: Document) -> Iterator[tuple[Loc, str]]:
         yield from _recommendation_rule_breaks(bank, dimension, ("dimensions", i))
         for j, question in enumerate(dimension.questions):
             yield from _question_rule_breaks(bank, question, ("dimensions", i, "questions", j), document)
+    yield from _image_rule_breaks(document.data, ())
 
 
 def _level_rule_breaks(bank: Bank) -> Iterator[tuple[Loc, str]]:
@@ -350,6 +353,69 @@ def _done_if_rule_breaks(bank: Bank, question_id: str, option_ids, loc: Loc) -> 
         if option_id not in question.option_ids:
             known = ", ".join(question.option_ids)
             yield (*loc, k), f"'{option_id}' is not an option of question '{question_id}' (its options: {known})"
+
+
+# Bank text is Markdown: an image in it is loaded by every browser that shows the page, and
+# those pages' addresses carry private and share tokens. So a bank may show only images the
+# app serves itself (a relative path) or carries inline (a data:image URI), never one fetched
+# from elsewhere (a scheme such as https:, or //host, which browsers also read in /\host).
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_OUTSIDE = (
+    "would be loaded from outside the app (and would learn the address of every page showing it, tokens "
+    "included); use a path on this app or a data:image/png, gif, jpeg or webp URI"
+)
+_INLINE_IMAGE = re.compile(r"^data:image/(png|gif|jpeg|webp)[;,]", re.IGNORECASE)
+
+
+def _image_rule_breaks(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every Markdown image in any text of the bank whose source is not the app itself."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _image_rule_breaks(value, (*loc, key))
+    elif isinstance(data, list):
+        for k, value in enumerate(data):
+            yield from _image_rule_breaks(value, (*loc, k))
+    elif isinstance(data, str) and "![" in data:
+        for src in _image_sources(data):
+            if not _served_by_the_app(src):
+                shown = src if len(src) <= 60 else src[:57] + "..."
+                yield loc, f"image '{shown}' {_OUTSIDE}"
+
+
+def _image_sources(text: str) -> list[str]:
+    """The source of every image in Markdown text, as a Markdown renderer reads it (references included)."""
+    found: list[str] = []
+    pending = list(_markdown().parse(text))
+    while pending:
+        token = pending.pop(0)
+        if token.type == "image":
+            found.append(str(token.attrGet("src") or ""))
+        pending[:0] = token.children or []
+    return found
+
+
+@functools.cache
+def _markdown() -> Any:
+    """A CommonMark reader that keeps every link as written (escapes and entities read): judging it is ours."""
+    from markdown_it import MarkdownIt
+
+    class Reader(MarkdownIt):
+        def validateLink(self, url: str) -> bool:
+            return True
+
+        def normalizeLink(self, url: str) -> str:
+            return url
+
+    return Reader("commonmark", {"html": False})
+
+
+def _served_by_the_app(src: str) -> bool:
+    address = "".join(c for c in src if c not in "\t\n\r").strip()
+    if _INLINE_IMAGE.match(address):
+        return True
+    if _SCHEME.match(address):
+        return False
+    return not (len(address) >= 2 and address[0] in "/\\" and address[1] in "/\\")
 
 
 def _close(name: str, known) -> str:

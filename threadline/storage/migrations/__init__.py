@@ -7,6 +7,9 @@ legacy steps (:mod:`threadline.storage.legacy`) leave it, so it changes nothing.
 which takes that connection from ``config.attributes["connection"]``. No
 ``alembic.ini``: :func:`alembic_config` builds the configuration in code, and
 ``python -m threadline.storage.migrations`` is the ``alembic`` command line with it.
+
+:func:`is_current` tells, by reading only, whether a database is already at the head
+(``Store.migrate`` then writes nothing, so a read-only but current database still starts).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import column, inspect, select, table
 from sqlalchemy.engine import Connection
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent
@@ -51,6 +55,23 @@ def upgrade(conn: Connection) -> str:
         )
     command.upgrade(config, "head")
     return head_of(script)
+
+
+def is_current(conn: Connection, legacy_version: int) -> bool:
+    """Whether the database is at the head revision and past the legacy steps, reading only.
+
+    No table is created and nothing is written, so this runs on a read-only database (a
+    SQLite file opened ``mode=ro`` or without write permission, a PostgreSQL standby or a
+    read-only role). Any doubt (a missing table, another revision, several heads) is
+    False: ``Store.migrate`` then takes its lock and migrates as before.
+    """
+    tables = set(inspect(conn).get_table_names())
+    if not {"schema_version", "alembic_version"} <= tables:
+        return False
+    versions: list[int] = list(conn.execute(select(column("version")).select_from(table("schema_version"))).scalars())
+    if versions != [legacy_version]:
+        return False
+    return MigrationContext.configure(conn).get_current_heads() == (head(),)
 
 
 def head() -> str:
