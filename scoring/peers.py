@@ -1,0 +1,241 @@
+"""Peer comparison: how an organisation's scores sit among others like it, never exposing one of them.
+
+The population is every organisation that chose to be compared, with the same bank id and
+version, less the one looking (it knows its own scores; the others are what it learns about).
+Each is one `PeerRow`: its industry and size (choices, or none), its overall score and its
+dimension scores. Nothing else ever reaches this module: no names, notes or free text.
+
+Groups are fixed, never filters a person picks (docs/decisions.md, "Peer benchmarks"):
+
+1. the organisation's industry and size together,
+2. its industry,
+3. its size,
+4. everyone who took the same bank version.
+
+The first of these that is *shown* is used, and the result always names it. A group is shown
+when it holds at least `k` organisations (default `DEFAULT_K`, never below `MIN_K`), after two
+rules that keep anyone from working out one organisation's scores:
+
+- **Small industries pool into "Other"**: an industry with fewer than k organisations is
+  counted as `OTHER`, in every group it belongs to.
+- **Two shown groups differ by none or by at least k**: for any two groups that would be
+  shown (an industry-and-size group and its industry, a size and the industry that happens to
+  hold the same organisations but one, any group and "everyone"), the organisations in one and
+  not in the other number none or at least k, both ways. Otherwise the smaller of the two is
+  not shown (its members fall back to the next group), so comparing any two answers never
+  isolates fewer than k organisations. The check runs until nothing changes.
+
+What is shown of a group: its size n, and per dimension and overall the median with the 25th
+and 75th percentiles (quantiles, not means: one extreme organisation moves them little), from
+the organisations that assessed that dimension; and the looking organisation's percentile in
+it: the share of the group below its score, counting ties as half (so the median organisation
+sits at 50). Quantiles are linearly interpolated between order statistics (numpy's default,
+Hyndman and Fan's type 7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+import numpy as np
+
+DEFAULT_K = 5
+MIN_K = 3
+OTHER = "Other"
+
+GroupKind = Literal["industry and size", "industry", "size", "everyone"]
+FALLBACK: tuple[GroupKind, ...] = ("industry and size", "industry", "size", "everyone")
+
+
+class Peer(Protocol):
+    """What the comparison reads of an organisation (a `PeerRow`, or a stored row with the same fields)."""
+
+    @property
+    def industry(self) -> str | None: ...
+    @property
+    def size(self) -> str | None: ...
+    @property
+    def overall(self) -> float | None: ...
+    @property
+    def dimensions(self) -> Mapping[str, float | None]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PeerRow:
+    """One organisation in the comparison: its choices and its scores (None where not assessed)."""
+
+    industry: str | None
+    size: str | None
+    overall: float | None
+    dimensions: Mapping[str, float | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A fixed peer group: which kind, and its industry and size where the kind has them."""
+
+    kind: GroupKind
+    industry: str | None = None
+    size: str | None = None
+
+    def label(self) -> str:
+        """The group in words, as the results page names it."""
+        if self.kind == "industry and size":
+            return f"{self.industry}, {self.size}"
+        if self.kind == "industry":
+            return str(self.industry)
+        if self.kind == "size":
+            return str(self.size)
+        return "Everyone who took this assessment"
+
+    def holds(self, row: Peer) -> bool:
+        """Whether an organisation (its industry already pooled) belongs to this group."""
+        return (self.industry is None or row.industry == self.industry) and (self.size is None or row.size == self.size)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """One score's spread in a group: how many gave it, the quartiles, and where the looking organisation sits."""
+
+    n: int
+    p25: float
+    median: float
+    p75: float
+    percentile: float | None  # None when the looking organisation has no score here
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the results page shows: the group used, its size, and each score's spread."""
+
+    group: Group
+    n: int
+    overall: Spread | None
+    dimensions: Mapping[str, Spread | None]
+    fell_back: bool  # the organisation's own industry-and-size group was not shown
+
+
+def check_k(k: int) -> int:
+    """The group threshold, refused below MIN_K."""
+    if k < MIN_K:
+        raise ValueError(f"a peer group must hold at least {MIN_K} organisations, not {k}")
+    return k
+
+
+def pooled(rows: Sequence[Peer], k: int) -> list[Peer]:
+    """The rows with every industry of fewer than k organisations counted as OTHER."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.industry is not None:
+            counts[row.industry] = counts.get(row.industry, 0) + 1
+    small = {industry for industry, n in counts.items() if n < k}
+    if not small:
+        return list(rows)
+    return [PeerRow(OTHER, row.size, row.overall, row.dimensions) if row.industry in small else row for row in rows]
+
+
+def _candidate_groups(cells: Iterable[tuple[str | None, str | None]]) -> set[Group]:
+    groups: set[Group] = {Group("everyone")}
+    for industry, size in cells:
+        if industry is not None:
+            groups.add(Group("industry", industry=industry))
+        if size is not None:
+            groups.add(Group("size", size=size))
+        if industry is not None and size is not None:
+            groups.add(Group("industry and size", industry=industry, size=size))
+    return groups
+
+
+def shown_groups(rows: Sequence[Peer], k: int) -> dict[Group, int]:
+    """Every group that may be shown, with its number of organisations (rows already pooled).
+
+    A group is a union of cells (an industry and a size, either possibly missing), so two
+    groups' differences are counted cell by cell: for every two shown groups A and B, the
+    organisations in A and not in B number none or at least k (and the same the other way).
+    A pair that breaks it loses its smaller group (the more specific kind on a tie), until none does.
+    """
+    check_k(k)
+    cells: dict[tuple[str | None, str | None], int] = {}
+    for row in rows:
+        cells[(row.industry, row.size)] = cells.get((row.industry, row.size), 0) + 1
+    members = {
+        group: frozenset(cell for cell in cells if group.holds(PeerRow(cell[0], cell[1], None)))
+        for group in _candidate_groups(cells)
+    }
+    size = {group: sum(cells[cell] for cell in held) for group, held in members.items()}
+    shown = {group for group, n in size.items() if n >= k}
+
+    def apart(a: Group, b: Group) -> bool:
+        only_a = sum(cells[cell] for cell in members[a] - members[b])
+        only_b = sum(cells[cell] for cell in members[b] - members[a])
+        return all(n == 0 or n >= k for n in (only_a, only_b))
+
+    while True:
+        clash = next(((a, b) for a in shown for b in shown if a != b and not apart(a, b)), None)
+        if clash is None:
+            return {group: size[group] for group in shown}
+        shown.discard(min(clash, key=lambda g: (size[g], FALLBACK.index(g.kind), g.label())))
+
+
+def own_groups(industry: str | None, size: str | None) -> list[Group]:
+    """An organisation's groups in fallback order (its industry already pooled)."""
+    groups: list[Group] = []
+    if industry is not None and size is not None:
+        groups.append(Group("industry and size", industry=industry, size=size))
+    if industry is not None:
+        groups.append(Group("industry", industry=industry))
+    if size is not None:
+        groups.append(Group("size", size=size))
+    return [*groups, Group("everyone")]
+
+
+def compare(
+    own: Peer,
+    others: Sequence[Peer],
+    dimension_ids: Sequence[str],
+    k: int = DEFAULT_K,
+) -> Comparison | None:
+    """The organisation `own` among `others` (everyone else compared on the same bank version).
+
+    None when no group can be shown (fewer than k others in all).
+    """
+    rows = pooled(others, k)
+    shown = shown_groups(rows, k)
+    industry = own.industry
+    if industry is not None and sum(1 for row in others if row.industry == industry) < k:
+        industry = OTHER
+    groups = own_groups(industry, own.size)
+    chosen = next((group for group in groups if group in shown), None)
+    if chosen is None:
+        return None
+    members = [row for row in rows if chosen.holds(row)]
+    return Comparison(
+        group=chosen,
+        n=len(members),
+        overall=spread([row.overall for row in members], own.overall),
+        dimensions={
+            d: spread([row.dimensions.get(d) for row in members], own.dimensions.get(d)) for d in dimension_ids
+        },
+        fell_back=chosen != groups[0],
+    )
+
+
+def spread(values: Iterable[float | None], own: float | None) -> Spread | None:
+    """The quartiles of the given scores (None left out) and `own`'s percentile among them."""
+    scores = np.sort(np.array([v for v in values if v is not None], dtype=float))
+    if scores.size == 0:
+        return None
+    p25, median, p75 = (float(q) for q in np.quantile(scores, [0.25, 0.5, 0.75]))
+    return Spread(int(scores.size), p25, median, p75, None if own is None else percentile(own, scores))
+
+
+def percentile(value: float, scores: np.ndarray | Sequence[float]) -> float:
+    """The share of `scores` below `value`, ties counted as half, in percent (0 to 100)."""
+    ordered = np.sort(np.asarray(scores, dtype=float))
+    if ordered.size == 0:
+        raise ValueError("no scores to place a value among")
+    below = np.searchsorted(ordered, value, side="left")
+    at_or_below = np.searchsorted(ordered, value, side="right")
+    return float(100 * (below + 0.5 * (at_or_below - below)) / ordered.size)
