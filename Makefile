@@ -17,7 +17,7 @@ AXE_VERSION := 4.14.1
 AXE_SHA256 := 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
 AXE := .tools/axe-core-$(AXE_VERSION).installed
 
-.PHONY: run test lint format bench validate lock schema clean axe
+.PHONY: run demo test lint format bench validate lock schema clean axe
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -32,7 +32,14 @@ $(VENV)/.dev: requirements.lock requirements-dev.lock | $(VENV)/bin/python
 	touch $@ $(VENV)/.runtime
 
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m threadline.serve run app.py --server.port $(PORT)
+
+# Made-up organisations in a database of their own (data/demo.db, never the real one), served
+# with a "demonstration data" banner: try the peer comparison, take screenshots.
+DEMO_DB := sqlite:///data/demo.db
+demo: $(VENV)/.runtime
+	$(PY) -m threadline.storage.demo $(DEMO_DB) questions/social-integration.yaml
+	THREADLINE_DEMO=1 DATABASE_URL=$(DEMO_DB) $(PY) -m threadline.serve run app.py --server.port $(PORT)
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

@@ -14,6 +14,12 @@ st.set_page_config(page_icon="🧵", layout="centered", initial_sidebar_state="c
 st.html(ui.FOCUS_STYLE)
 
 resources.store()  # create or migrate the database before any page needs it
+if resources.settings().demo:
+    st.warning(
+        "**Demonstration data.** Every organisation in this database is made up (`make demo`); "
+        "nothing here is a real organisation's result.",
+        icon=":material/science:",
+    )
 
 PAGES = {
     "start": st.Page("app_pages/start.py", title="Threadline: social media maturity", icon="🧵", default=True),

@@ -1,11 +1,12 @@
-"""Consultants: create an engagement (a client assessment with many respondents)."""
+"""Consultants: the home (every engagement, behind the password), and creating or importing an engagement."""
 
 import streamlit as st
 
 from threadline import catalog
-from threadline.reporting import exports
+from threadline.reporting import exports, series_export
+from threadline.text import clean_name
 from threadline.web import engagement_session as engagements
-from threadline.web import resources, session, ui
+from threadline.web import guard, home, resources, session, ui
 from threadline.web.context import MAX_TEXT, ROLES
 
 st.title("Run an assessment with a client team")
@@ -19,15 +20,23 @@ if engagements.password_required():
     with st.form("password"):
         given = st.text_input("Consultant password", type="password")
         if st.form_submit_button("Continue", type="primary"):
-            if engagements.check_password(given):
+            outcome = engagements.check_password(given)
+            if outcome.result == "right":
                 st.rerun()
-            st.error("That password is not right.")
+            elif outcome.result == "wrong":
+                st.error("That password is not right.")
+            else:
+                st.error(guard.refusal(outcome))
     st.stop()
 
+access = engagements.consultant_access()
 created = st.session_state.get("created_engagement")
 if created:
     invite, dashboard = created
     st.success("The engagement is ready.")
+    imported_rounds = st.session_state.pop("imported_rounds", 1)
+    if imported_rounds > 1:
+        st.info(f"{imported_rounds} rounds were imported as one engagement; these are the latest round's links.")
     st.markdown("**Invite link**: send it to the client's people. It opens the survey, never your dashboard.")
     st.code(engagements.invite_link(invite), language=None, wrap_lines=True)
     st.markdown("**Your dashboard link**: keep it private; it is the only way back to the results.")
@@ -40,6 +49,13 @@ if created:
         st.session_state.pop("created_engagement")
         st.rerun()
     st.stop()
+
+if access is not None:
+    home.show(access)
+    st.divider()
+    st.header("New engagement", anchor=False)
+else:
+    st.info(home.NO_PASSWORD)
 
 usable = catalog.usable(resources.catalog())
 if not usable:
@@ -64,7 +80,8 @@ with st.form("engagement"):
     submitted = st.form_submit_button("Create the engagement", type="primary")
 
 if submitted:
-    names = [d.strip()[:MAX_TEXT] for d in departments if d.strip()]
+    client, names = clean_name(client), [clean_name(d).strip()[:MAX_TEXT] for d in departments]
+    names = [name for name in names if name]
     if not client.strip():
         st.error("Give the client's name.")
     elif not names:
@@ -72,21 +89,30 @@ if submitted:
     else:
         store = resources.store()
         bank_hash = store.put_bank(chosen.content, chosen.bank.id, chosen.bank.version)
-        _, invite, dashboard = store.create_engagement(
+        record, invite, dashboard = store.create_engagement(
             bank_hash, client.strip()[:MAX_TEXT], consultant.strip(), logo.strip(), list(dict.fromkeys(names)), closes
         )
+        engagements.hold_dashboard(record.id, dashboard)
         st.session_state["created_engagement"] = (invite, dashboard)
         st.rerun()
 
 st.divider()
 with st.expander("Import an engagement exported from another Threadline"):
-    upload = st.file_uploader("Engagement file (.threadline.json)", type=["json"], max_upload_size=50)
+    upload = st.file_uploader(
+        "Engagement file (.threadline.json: one round, or every round of an engagement)",
+        type=["json"],
+        max_upload_size=50,
+    )
     if upload is not None and st.button("Import it"):
         try:
             document = exports.load_document(upload.getvalue())
-            _, invite, dashboard = exports.import_engagement(resources.store(), document)
+            rounds = series_export.import_any(resources.store(), document)
         except exports.EngagementImportError as error:
             st.error(f"This file can't be imported: {error}")
         else:
+            for imported in rounds:
+                engagements.hold_dashboard(imported[0].id, imported[2])
+            invite, dashboard = rounds[-1][1], rounds[-1][2]
             st.session_state["created_engagement"] = (invite, dashboard)
+            st.session_state["imported_rounds"] = len(rounds)
             st.rerun()

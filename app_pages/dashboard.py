@@ -1,14 +1,16 @@
 """The consultant's dashboard: responses, the team picture, disagreement, questions, rounds, exports."""
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from scoring.team import MIN_GROUP, TeamView
 from threadline import catalog
-from threadline.reporting import charts, exports, teamdata
+from threadline.reporting import charts, exports, series_export, teamdata, workbook
 from threadline.web import engagement_session as engagements
-from threadline.web import resources, teamviews, ui
+from threadline.web import fieldwork, home, report_button, resources, teamviews, ui
 from threadline.web.session import today
 
 found = engagements.open_engagement("dashboard")
@@ -19,10 +21,16 @@ opened = found
 store = resources.store()  # reads; every write goes through `access`
 access = engagements.dashboard_access(opened)
 engagement = opened.record
+engagements.hold_dashboard(engagement.id, opened.token)  # the consultant's home opens it without a new link
 bank = resources.stored_bank(engagement.bank_hash)
 respondents = store.respondents(engagement.id)
 view = teamviews.team_view_of(engagement, bank, respondents)
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_LAYOUTS = {
+    "Comma, decimal point (3.5)": exports.COMMA,
+    "Semicolon, decimal comma (3,5): Excel in Germany, the Nordics, most of Europe": exports.SEMICOLON,
+}
 
 
 CLIENT_SEES = set(view.client_safe().departments.names) if view is not None else set()
@@ -38,6 +46,7 @@ def show_header() -> None:
     if engagement.logo_text:
         st.caption(ui.plain(engagement.logo_text))
     st.title(ui.plain(engagement.client), anchor=False)
+    home.issued_dashboard_notice(opened.token)
     status = "open" if engagement.accepts_responses(today()) else "closed to new responses"
     closes = f" · closes {engagement.closes_on:%d %b %Y}" if engagement.closes_on else ""
     by = f" · consultant {ui.plain(engagement.consultant)}" if engagement.consultant else ""
@@ -59,9 +68,13 @@ def show_responses() -> None:
         return
     table = teamdata.responses_by_department(engagement, respondents)
     st.dataframe(table, hide_index=True, width="stretch")
+    changed = teamdata.changed_note(respondents)
+    if changed:
+        st.caption(changed)
     days, totals = teamdata.submissions_by_day(submitted)
     if days:
         st.plotly_chart(charts.submissions_over_time(days, totals), config=CHART_CONFIG, key="over-time")
+    fieldwork.show(access, engagement, respondents)
 
 
 def show_team() -> None:
@@ -211,12 +224,23 @@ def show_rounds() -> None:
         usable = [entry for entry in catalog.usable(resources.catalog()) if entry.bank.id == bank.id]
         choices = ["The same bank version"] + [f"{e.bank.title} {e.bank.version} (current file)" for e in usable]
         picked = st.selectbox("Bank", range(len(choices)), format_func=choices.__getitem__)
+        closes = st.date_input("Closing date of the new round (optional)", value=None, min_value=today())
+        latest = rounds[-1]
+        close_latest = latest.status == "open" and st.checkbox(
+            f"Close round {latest.round} to new responses", value=True, key="close-latest-round"
+        )
         if st.form_submit_button("Start round " + str(len(rounds) + 1)):
+            if close_latest:
+                access.close_round(latest.id)
             entry = usable[picked - 1] if picked else None
+            when = closes if isinstance(closes, dt.date) else None
             if entry is not None:
-                dashboard = access.start_round(entry.content, entry.bank.id, entry.bank.version)
+                dashboard = access.start_round(entry.content, entry.bank.id, entry.bank.version, when)
             else:
-                dashboard = access.start_round(None)
+                dashboard = access.start_round(None, closes_on=when)
+            found = store.find_engagement_link(dashboard)
+            if found is not None:
+                engagements.hold_dashboard(found.engagement_id, dashboard)
             st.session_state["new_round_dashboard"] = dashboard
             st.rerun()
     new_dashboard = st.session_state.get("new_round_dashboard")
@@ -227,31 +251,66 @@ def show_rounds() -> None:
 
 def show_exports_and_settings() -> None:
     st.subheader("Exports", anchor=False)
-    st.caption("CSV files are UTF-8 with a byte-order mark, so Excel opens them with accents intact.")
-    left, middle, right = st.columns(3)
     slug = exports.file_slug(engagement.client, engagement.round)
-    left.download_button(
-        "Responses (CSV)",
-        lambda: exports.responses_csv(store, engagement, bank),
+    st.markdown(f"**For the client** (no names, no department under {MIN_GROUP} responses, no free text):")
+    st.download_button(
+        "Workbook for the client (Excel)",
+        lambda: workbook.workbook_bytes(store, engagement, bank, view, opened.token, full=False),
+        file_name=f"{slug}-client.xlsx",
+        mime=XLSX,
+        type="primary",
+    )
+    st.markdown("**For you only**:")
+    st.warning(teamdata.FULL_EXPORT_WARNING, icon=":material/warning:")
+    layout_name = st.radio(
+        "CSV layout",
+        list(CSV_LAYOUTS),
+        horizontal=True,
+        help="Excel opens a CSV with the separator of your computer's region: where a comma is the decimal "
+        "mark (Germany, the Nordics, most of Europe) it expects semicolons.",
+    )
+    layout = CSV_LAYOUTS[layout_name]
+    first, second = st.columns(2)
+    first.download_button(
+        "Full workbook with names (Excel)",
+        lambda: workbook.workbook_bytes(store, engagement, bank, view, opened.token, full=True),
+        file_name=f"{slug}-full.xlsx",
+        mime=XLSX,
+        width="stretch",
+    )
+    second.download_button(
+        "Responses with names (CSV)",
+        lambda: exports.responses_csv(store, engagement, bank, layout),
         file_name=f"{slug}-responses.csv",
         mime="text/csv",
         width="stretch",
     )
-    middle.download_button(
+    first.download_button(
         "Scores by department (CSV)",
-        lambda: exports.scores_csv(bank, view) if view is not None else b"",
+        lambda: exports.scores_csv(bank, view, layout) if view is not None else b"",
         file_name=f"{slug}-scores.csv",
         mime="text/csv",
         width="stretch",
         disabled=view is None,
+        help=f"Client-safe: departments under {MIN_GROUP} responses are left out.",
     )
-    right.download_button(
-        "Whole engagement (JSON)",
+    second.download_button(
+        "This round with names (JSON)",
         lambda: exports.engagement_json_bytes(store, engagement.id, opened.token),
         file_name=f"{slug}.threadline.json",
         mime="application/json",
         width="stretch",
     )
+    first.download_button(
+        "Every round with names (JSON)",
+        lambda: series_export.series_json_bytes(store, engagement.id, opened.token),
+        file_name=f"{exports.file_slug(engagement.client, 1).removesuffix('-round-1')}-all-rounds.threadline.json",
+        mime="application/json",
+        width="stretch",
+        help="Imports again as the same rounds (consultant page, Import an engagement).",
+    )
+    st.caption("CSV files are UTF-8 with a byte-order mark, so Excel opens them with accents intact.")
+    report_button.engagement_report_button(opened, bank, respondents)
     st.subheader("Settings", anchor=False)
     share = st.toggle(
         f"Respondents see the team results (departments under {MIN_GROUP} responses are left out)",

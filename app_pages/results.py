@@ -9,6 +9,11 @@ Headings: one h1 (the organisation), then h2 sections (st.header) and h3 inside 
 (st.subheader: the stage under "Overall stage", the team under "Where you stand").
 Every chart has a visible heading, an accessible name (`alt`), a summary in words right
 under it and a table (threadline.reporting.chart_text).
+
+Speed: an action redraws only what it changes. Everything a target changes (Start here to the
+files) is one fragment, the share link another; each control saves in its callback, so an
+action is one rerun. Steps, their sources and the answers are few, larger markdown elements
+(docs/decisions.md, "What made the actions faster").
 """
 
 from functools import partial
@@ -19,9 +24,11 @@ import streamlit as st
 from scoring.answers import Responses
 from scoring.confidence import Confidence, confidences
 from scoring.engine import MIN_GAP, Result, score
+from scoring.peers import Comparison
 from scoring.plan import Plan, Step, plan
 from scoring.team import MIN_GROUP
 from threadline.reporting import chart_text, charts, result_export, teamdata
+from threadline.reporting.peer_text import group_line, no_group_line, overall_line, percentile_text
 from threadline.reporting.summary import (
     average_line,
     confidence_line,
@@ -33,7 +40,7 @@ from threadline.reporting.summary import (
     when_line,
     wording,
 )
-from threadline.web import resources, session, teamviews, ui
+from threadline.web import deletion, peers, report_button, resources, session, teamviews, ui
 
 opened = session.open_assessment()
 if isinstance(opened, session.LinkProblem):
@@ -58,7 +65,7 @@ def current_result() -> Result:
 def show_header(result: Result) -> None:
     st.caption(ui.plain(bank.title) + (" · read-only view" if not owner else ""))
     st.title(ui.plain(organisation) if organisation else words.title, anchor=False)
-    details = [assessment.context.get(key) for key in ("industry", "size", "role")]
+    details = [assessment.context.get(key) for key in ("industry", "industry_detail", "size", "role")]
     if any(details):
         st.caption(" · ".join(ui.plain(d) for d in details if d))
     submitted_at = resources.store().assessment(assessment.id).submitted_at
@@ -97,27 +104,31 @@ def show_start_here(the_plan: Plan, result: Result) -> None:
     for number, step in enumerate(the_plan.start_here, start=1):
         with st.container(border=True):
             dimension = bank.dimension_of[step.question_id]
-            st.markdown(f"**{number}. {ui.plain(dimension.title)}**")
-            st.markdown(step.text)
-            st.caption(step_source(step))
+            st.markdown(f"**{number}. {ui.plain(dimension.title)}**\n\n{step.text}\n\n{small(step_source(step))}")
 
 
-def show_radar(result: Result, sure: dict[str, Confidence]) -> None:
+def small(text: str) -> str:
+    """Markdown for a line in small type: where a step comes from (one element with its step, not two)."""
+    return f":small[{text}]"
+
+
+def show_radar(result: Result, sure: dict[str, Confidence], comparison: Comparison | None) -> None:
     st.header(words.where, anchor=False)
     assessed = [d for d in result.dimensions if d.score is not None]
     if len(assessed) < 3:
         st.markdown("The radar needs at least three assessed dimensions; see the table below.")
     else:
         st.plotly_chart(
-            charts.radar(bank, result, score_name=words.score_name),
+            charts.radar(bank, result, score_name=words.score_name, peers=peer_band(result, comparison)),
             config=charts.PLOTLY_CONFIG,
             key="radar",
             alt=chart_text.radar_name(bank, result),
         )
     st.markdown(ui.plain(chart_text.radar_summary(result)))
+    show_comparison(comparison)
     with st.expander("Scores as a table"):
         st.dataframe(
-            scores_table(result, sure),
+            scores_table(result, sure, comparison),
             hide_index=True,
             width="stretch",
             column_config={"Dimension": st.column_config.TextColumn("Dimension", pinned=True)},
@@ -125,11 +136,39 @@ def show_radar(result: Result, sure: dict[str, Confidence]) -> None:
         )
 
 
-def scores_table(result: Result, sure: dict[str, Confidence]) -> pd.DataFrame:
+def peer_band(result: Result, comparison: Comparison | None) -> charts.PeerBand | None:
+    if comparison is None:
+        return None
+    spreads = [comparison.dimensions.get(d.id) for d in result.dimensions]
+    return charts.PeerBand(
+        p25=[None if s is None else s.p25 for s in spreads],
+        median=[None if s is None else s.median for s in spreads],
+        p75=[None if s is None else s.p75 for s in spreads],
+    )
+
+
+def show_comparison(comparison: Comparison | None) -> None:
+    """The peer group used and where the organisation sits in it, in words (the radar draws the band)."""
+    k = resources.settings().peer_min_group
+    if comparison is None:
+        st.caption(no_group_line(k))
+        return
+    lines = [group_line(comparison, k), overall_line(comparison, viewer=not owner)]
+    st.markdown("  \n".join(ui.plain(line) for line in lines if line))
+
+
+def scores_table(result: Result, sure: dict[str, Confidence], comparison: Comparison | None) -> pd.DataFrame:
+    columns: dict[str, list] = {
+        "Dimension": [d.title for d in result.dimensions],
+        "Score": [None if d.score is None else round(d.score, 2) for d in result.dimensions],
+    }
+    if comparison is not None:
+        spreads = [comparison.dimensions.get(d.id) for d in result.dimensions]
+        columns["Peer median"] = [None if s is None else round(s.median, 2) for s in spreads]
+        columns["Percentile"] = [percentile_text(s) for s in spreads]
     return pd.DataFrame(
-        {
-            "Dimension": [d.title for d in result.dimensions],
-            "Score": [None if d.score is None else round(d.score, 2) for d in result.dimensions],
+        columns
+        | {
             "Stage": [d.level_name or "not assessed" for d in result.dimensions],
             "Target": [None if d.target is None else bank.levels[d.target - 1].name for d in result.dimensions],
             "Gap": [None if d.gap is None else round(d.gap, 2) for d in result.dimensions],
@@ -139,26 +178,33 @@ def scores_table(result: Result, sure: dict[str, Confidence]) -> pd.DataFrame:
     )
 
 
+def target_key(dimension_id: str) -> str:
+    return f"target:{assessment.id}:{dimension_id}"
+
+
+def keep_target(dimension_id: str) -> None:
+    """A target slider moved: keep it before the page reruns (one rerun, not two)."""
+    session.set_target(assessment, dimension_id, st.session_state[target_key(dimension_id)])
+
+
 def show_targets(result: Result) -> None:
     st.header(words.gaps, anchor=False)
     if owner:
         with st.expander("Set your target stage per dimension"):
             st.caption("By default every target is one stage above your overall stage.")
             names = [level.name for level in bank.levels]
-            chosen = {}
             for dimension in result.dimensions:
                 if dimension.target is None:
                     continue
-                chosen[dimension.id] = st.select_slider(
+                st.select_slider(
                     dimension.title,
                     options=list(range(1, bank.level_count + 1)),
                     value=dimension.target,
                     format_func=lambda k: f"{k} {names[k - 1]}",
-                    key=f"target:{assessment.id}:{dimension.id}",
+                    key=target_key(dimension.id),
+                    on_change=keep_target,
+                    args=(dimension.id,),
                 )
-            if chosen != {d.id: d.target for d in result.dimensions if d.target is not None}:
-                session.set_targets(assessment, chosen)
-                st.rerun()
     with_gap = [d for d in result.dimensions if d.gap is not None and d.gap > MIN_GAP]
     if with_gap:
         st.plotly_chart(charts.gap_bars(result), config=charts.PLOTLY_CONFIG, key="gaps", alt=chart_text.gap_name())
@@ -204,15 +250,13 @@ def show_plan(the_plan: Plan, result: Result, sure: dict[str, Confidence]) -> No
             if part is None or outcome.level is None:
                 st.write("Not assessed: no scored question in it was answered.")
                 continue
-            for step in part.steps:
-                st.markdown(f"- {step.text}")
-                st.caption(step_source(step))
+            lines = [f"- {step.text}\n\n  {small(step_source(step))}" for step in part.steps]
             if outcome.level >= bank.level_count:
-                st.write("This dimension is at the top stage. Keep it there, and help the others catch up.")
+                lines.append("This dimension is at the top stage. Keep it there, and help the others catch up.")
             elif part.recommendations:
-                st.markdown(f"**To move to {ui.plain(bank.levels[outcome.level].name)}:**")
-                for recommendation in part.recommendations:
-                    st.markdown(f"- {recommendation}")
+                lines.append(f"**To move to {ui.plain(bank.levels[outcome.level].name)}:**")
+                lines += [f"- {recommendation}" for recommendation in part.recommendations]
+            st.markdown("\n\n".join(lines))
 
 
 def show_answers(notes: dict[str, str]) -> None:
@@ -225,16 +269,25 @@ def show_answers(notes: dict[str, str]) -> None:
                 else "The owner keeps their evidence notes private: they are not shown on this view."
             )
         for dimension in bank.dimensions:
-            st.markdown(f"**{ui.plain(dimension.title)}**")
+            # one element per dimension where possible: 40 answers as 40 elements are slow to redraw
+            lines = [f"**{ui.plain(dimension.title)}**"]
             for question in dimension.questions:
                 answer = result_export.answer_text(question, assessment.answers)
                 if question.type == "text" and answer:
-                    st.markdown(ui.plain(question.text))
+                    st.markdown("\n\n".join([*lines, ui.plain(question.text)]))
                     st.text(answer)  # free text: st.text never reads Markdown or HTML
+                    lines = []
                 else:
-                    st.markdown(f"{ui.plain(question.text)}  \n→ {ui.plain(answer) if answer else '*not answered*'}")
+                    lines.append(f"{ui.plain(question.text)}  \n→ {ui.plain(answer) if answer else '*not answered*'}")
                 if question.id in notes:
-                    st.caption("Evidence: " + ui.plain(notes[question.id]))
+                    lines.append(small("Evidence: " + hard_breaks(ui.plain(notes[question.id]))))
+            if lines:
+                st.markdown("\n\n".join(lines))
+
+
+def hard_breaks(escaped: str) -> str:
+    """Typed text keeps its line breaks in Markdown (already escaped: nothing in it is markup)."""
+    return "  \n".join(line.strip() for line in escaped.splitlines()) if escaped else escaped
 
 
 def show_downloads(result: Result, the_plan: Plan, sure: dict[str, Confidence], notes: dict[str, str]) -> None:
@@ -314,31 +367,61 @@ def show_consensus_reasons() -> None:
                 st.text(reason)
 
 
-def show_owner_actions() -> None:
-    st.header("Share these results", anchor=False)
-    shared = st.toggle(
+def share_notes_changed() -> None:
+    session.set_share_notes(assessment, st.session_state[f"share-notes:{assessment.id}"])
+
+
+def create_share() -> None:
+    session.enable_share(assessment)
+
+
+def replace_share() -> None:
+    session.revoke_share(assessment)
+    session.enable_share(assessment)
+
+
+@st.fragment
+def show_share_link() -> None:
+    """The read-only link and its switches: a click reruns only this part (nothing else on the page changes)."""
+    st.toggle(
         "Show my evidence notes on the shared view",
         value=assessment.shares_notes,
         key=f"share-notes:{assessment.id}",
+        on_change=share_notes_changed,
         help="Off: people with the read-only link see your answers but not your notes.",
     )
-    if shared != assessment.shares_notes:
-        session.set_share_notes(assessment, shared)
     link = session.share_link(assessment) if assessment.share_active else None
     if link:
         st.write("Anyone with this link can see these results, but not change them:")
         st.code(link, language=None, wrap_lines=True)
         left, right = st.columns(2)
-        if left.button("Turn this link off", width="stretch"):
-            session.revoke_share(assessment)
-            st.rerun()
-        if right.button("Replace it with a new link", width="stretch"):
-            session.revoke_share(assessment)
-            session.enable_share(assessment)
-            st.rerun()
-    elif st.button("Create a read-only link", type="primary"):
-        session.enable_share(assessment)
-        st.rerun()
+        left.button("Turn this link off", width="stretch", on_click=session.revoke_share, args=(assessment,))
+        right.button("Replace it with a new link", width="stretch", on_click=replace_share)
+    else:
+        st.button("Create a read-only link", type="primary", on_click=create_share)
+
+
+def compare_changed() -> None:
+    peers.set_compared(assessment, st.session_state[f"compare:{assessment.id}"])
+
+
+@st.fragment
+def show_compare_choice() -> None:
+    """Joining the peer comparison, or leaving it: off until the owner turns it on."""
+    st.toggle(
+        "Include my anonymous scores in comparisons with other organisations",
+        value=peers.compared(assessment),
+        key=f"compare:{assessment.id}",
+        on_change=compare_changed,
+        help="Only your scores, your industry and your size are used: never your name, notes or typed answers. "
+        "Turn it off to withdraw them at once.",
+    )
+
+
+def show_owner_actions() -> None:
+    st.header("Share these results", anchor=False)
+    show_share_link()
+    show_compare_choice()
     st.divider()
     left, right = st.columns(2)
     if left.button("Change my answers", width="stretch"):
@@ -349,22 +432,32 @@ def show_owner_actions() -> None:
     st.code(session.resume_link(assessment), language=None, wrap_lines=True)
 
 
-result = current_result()
-the_plan = plan(bank, result, assessment.answers)
+@st.fragment
+def show_picture() -> None:
+    """Everything a target changes, from Start here to the files: a target slider reruns only this part."""
+    result = current_result()
+    the_plan = plan(bank, result, assessment.answers)
+    show_start_here(the_plan, result)
+    show_radar(result, sure, peers.comparison(assessment, result) if assessment.kind == "self" else None)
+    show_team_results(result)  # an h3 under "Where you stand"
+    show_targets(result)
+    show_words(result)
+    show_plan(the_plan, result, sure)
+    show_downloads(result, the_plan, sure, notes)
+    report_button.self_assessment_report_button(assessment)
+
+
+if owner:
+    peers.keep_current(assessment)  # answers changed since the last visit: the comparison gets the new scores
 sure = confidences(bank, assessment.answers)
 notes = assessment.visible_notes()
-show_header(result)
-show_start_here(the_plan, result)
-show_radar(result, sure)
-show_team_results(result)  # an h3 under "Where you stand"
-show_targets(result)
-show_words(result)
-show_plan(the_plan, result, sure)
+show_header(current_result())  # the stage and its rule: targets change neither
+show_picture()
 show_answers(notes)
-show_downloads(result, the_plan, sure, notes)
 show_consensus_reasons()
 if owner and assessment.kind != "consensus":
     show_owner_actions()
+    deletion.offer_deletion(assessment)
 else:
     st.divider()
     if st.button("Assess your own organisation"):

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from threadline.catalog import usable as usable_entries
-from threadline.web import browser, resources, session, ui
-from threadline.web.context import ROLES, SIZES, clean_context, minutes_to_answer
+from threadline.web import browser, deletion, resources, session, ui
+from threadline.web.context import INDUSTRIES, ROLES, SIZES, clean_context, minutes_to_answer
 
 if session.links.INVITE_PARAM in st.query_params:
     ui.go("join", session.links.INVITE_PARAM, st.query_params.get(session.links.INVITE_PARAM))
@@ -52,6 +52,7 @@ st.markdown(
     "stands on treating social media as a **tactic inside the business strategy**, and what to do next."
 )
 
+deletion.show_deleted_notice()
 forget = st.session_state.pop("forget_browser", False)
 kept = None if forget else session.remembered(st.query_params.get(browser.REMEMBERED_PARAM))
 if kept is not None:
@@ -60,10 +61,10 @@ elif browser.REMEMBERED_PARAM in st.query_params:  # a token this server does no
     st.query_params.pop(browser.REMEMBERED_PARAM, None)
     forget = True
 
-for entry in broken:
+for entry in broken:  # the problem in our words (entry.notice), never the file's text: details are in the log
     st.error(
-        f"The question bank {ui.plain(entry.path.name)} has mistakes and is not offered. "
-        "Whoever looks after this Threadline can fix it:\n\n" + "\n".join(f"- `{line}`" for line in entry.problems)
+        f"The question bank {ui.plain(entry.path.name)} is not offered: {ui.plain(entry.notice)}. "
+        "Whoever looks after this Threadline finds the details in the server log or with `make validate`."
     )
 if not usable:
     st.warning("No question bank can be used right now, so no assessment can start.")
@@ -99,13 +100,15 @@ with st.form("context"):
     left, right = st.columns(2)
     role = left.selectbox("Your role", ROLES, index=None, placeholder="Choose your role")
     size = right.selectbox("Organisation size", SIZES, index=None, placeholder="Choose a size")
-    industry = st.text_input("Industry", max_chars=120, placeholder="e.g. retail, software, healthcare")
+    left, right = st.columns(2)
+    industry = left.selectbox("Industry", INDUSTRIES, index=None, placeholder="Choose an industry")
+    detail = right.text_input("Industry in your own words", max_chars=120, placeholder="e.g. tea shops, B2B software")
     started = st.form_submit_button("Start the assessment", type="primary")
 
 if started:
     store = resources.store()
     bank_hash = store.put_bank(chosen.content, bank.id, bank.version)
-    _, token = store.create_assessment(bank_hash, clean_context(organisation, role, industry, size))
+    _, token = store.create_assessment(bank_hash, clean_context(organisation, role, industry, size, detail))
     st.session_state.pop(session.SESSION_KEY, None)
     st.session_state["just_started"] = True
     ui.go("survey", session.links.RESUME_PARAM, token)

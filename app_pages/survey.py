@@ -7,7 +7,7 @@ import streamlit as st
 from scoring.answers import NA, NA_LABEL, Responses
 from scoring.bank import Question, ScoredQuestion
 from scoring.engine import score
-from threadline.web import browser, session, ui
+from threadline.web import browser, peers, session, ui
 from threadline.web.session import UNANSWERED, AnswerChange
 from threadline.web.ui import NA_CHOICE
 
@@ -196,7 +196,12 @@ def finish() -> None:
         assessment.flags["show_missing"] = True
         return
     session.submit(assessment)
+    peers.keep_current(assessment)  # joins the comparison now, if the owner chose to
     assessment.flags["go_results"] = True
+
+
+def compare_choice_changed() -> None:
+    peers.set_compared(assessment, st.session_state[f"compare:{assessment.id}"])
 
 
 def missing_message(count: int) -> str:
@@ -248,6 +253,8 @@ def question_block(
     answers, the tick on the dimension in the jump menu), the whole page reruns.
     """
     show_question(number, question, flag_missing)
+    # Every block draws the bar on the page's run too: a block's rerun alone can only redraw
+    # what that block drew (Streamlit drops its deltas to anything else).
     progress_slot.progress(*progress_text())
     if (flag_missing and was_missing != is_missing(question)) or was_finished != dimension_finished(page):
         st.rerun()
@@ -274,6 +281,7 @@ st.html(SURVEY_STYLE)
 with st.container(key="survey-title"):
     st.title(ui.plain(bank.title), anchor=False)
 show_private_link()
+session.closed_notice(assessment)
 if just_started:
     st.success("Your assessment has started. Every answer is saved as you give it.")
 progress = st.empty()
@@ -308,6 +316,15 @@ for offset, question in enumerate(dimension.questions):
 if flag_missing:
     show_missing_list()
 last_page = page == len(dimensions) - 1
+if last_page and assessment.kind == "self":
+    st.checkbox(
+        "Include my anonymous scores in comparisons with other organisations",
+        value=peers.compared(assessment),
+        key=f"compare:{assessment.id}",
+        on_change=compare_choice_changed,
+        help="Only your scores, your industry and your size: never your name, notes or typed answers. "
+        "You can withdraw them at any time on the results page.",
+    )
 if last_page:
     back, forward = st.columns(2)
 else:
@@ -329,4 +346,5 @@ browser.run(
         "nonce": assessment.flags.get("focus_count", 0),
     },
     remember=assessment.token if just_started else None,
+    warm_charts=True,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 
-from bench import app, core, feel, team
+from bench import app, core, feel, peers, report, team
 
 _TARGET = re.compile(r"(<=|<)\s*([\d.,]+)\s*(\S*)")
 
@@ -21,9 +21,9 @@ def verdict(value: float, unit: str, target: str) -> str:
 
 def main() -> int:
     """Run every benchmark group and print one line per figure."""
-    rows = core.run() + team.run()
+    rows = core.run() + team.run() + peers.run()
     if "--core" not in sys.argv:
-        rows += app.run() + feel.run()
+        rows += report.run() + app.run() + feel.run()  # the browser figures
     width = max(len(name) for name, *_ in rows)
     target_width = max(len(target) for *_, target in rows)
     for name, value, unit, target in rows:

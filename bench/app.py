@@ -52,7 +52,9 @@ def free_port() -> int:
 def server(script: str, env: dict[str, str]):
     """Run `streamlit run script` on a free loopback port; yield (base URL, pid)."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
+    # the app as `make run` starts it (with its security headers); the bare pages on Streamlit alone
+    launcher = "threadline.serve" if script == "app.py" else "streamlit"
+    command = [sys.executable, "-m", launcher, "run", script, "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     process = subprocess.Popen(
         command,

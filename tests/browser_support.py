@@ -93,7 +93,7 @@ class LiveServer:
         command = [
             sys.executable,
             "-m",
-            "streamlit",
+            "threadline.serve",  # as `make run` starts it: Streamlit with the security headers
             "run",
             "app.py",
             "--server.port",

@@ -124,3 +124,10 @@ def full_schema(engine: sa.Engine) -> dict[str, dict[str, Any]]:
         }
         for name in sorted(inspector.get_table_names())
     }
+
+
+def rows_per_table(engine: sa.Engine) -> dict[str, int]:
+    """How many rows each table holds (Alembic's bookkeeping table and guess_failures left out)."""
+    names = [name for name in table_names(engine) if name != "guess_failures"]
+    with engine.connect() as conn:
+        return {name: int(conn.scalar(sa.text(f'SELECT count(*) FROM "{name}"'))) for name in names}

@@ -41,7 +41,14 @@ DEFAULT_TEXT = DEFAULT_BANK_FILE.read_text(encoding="utf-8")
 DEFAULT = parse_bank(DEFAULT_TEXT)
 SMALL_TEXT = SMALL.replace("OVERALL", "mean")
 TITLES = [dimension.title for dimension in DEFAULT.dimensions]
-SETTINGS = ("DATABASE_URL", "THREADLINE_QUESTIONS", "THREADLINE_DEFAULT_BANK", "THREADLINE_PUBLIC_URL")
+SETTINGS = (
+    "DATABASE_URL",
+    "THREADLINE_QUESTIONS",
+    "THREADLINE_DEFAULT_BANK",
+    "THREADLINE_PUBLIC_URL",
+    "THREADLINE_DEMO",
+    "THREADLINE_PEER_MIN_GROUP",
+)
 
 
 # --- fixtures and helpers ------------------------------------------------------------------------
@@ -101,7 +108,12 @@ def click(at: AppTest, label: str) -> AppTest:
 
 
 def start(
-    at: AppTest, organisation: str = "", industry: str = "", role: str | None = None, size: str | None = None
+    at: AppTest,
+    organisation: str = "",
+    industry: str | None = None,
+    role: str | None = None,
+    size: str | None = None,
+    industry_detail: str = "",
 ) -> str:
     """Fill the start form, start, and return the private token the survey's URL now carries.
 
@@ -110,10 +122,10 @@ def start(
     """
     if not at.title:
         run(at)
-    (organisation_input, industry_input) = at.text_input
+    (organisation_input, detail_input) = at.text_input
     organisation_input.input(organisation)
-    industry_input.input(industry)
-    for label, value in (("Your role", role), ("Organisation size", size)):
+    detail_input.input(industry_detail)
+    for label, value in (("Your role", role), ("Organisation size", size), ("Industry", industry)):
         if value is not None:
             (widget,) = [s for s in at.selectbox if s.label == label]
             widget.set_value(value)
@@ -228,17 +240,30 @@ def test_start_page_explains_the_assessment_and_offers_one_bank(app_env):
         "**Social media integration maturity**: 8 areas, 39 questions and 2 free-text, about 25 minutes."
         in all_text(at)
     )
-    assert [s.label for s in at.selectbox] == ["Your role", "Organisation size"]  # no bank choice with one bank
+    assert [s.label for s in at.selectbox] == ["Your role", "Organisation size", "Industry"]  # no bank choice
     assert [b.label for b in at.button] == ["Start the assessment"]
     assert not at.error
 
 
 def test_starting_stores_the_context_and_opens_the_first_dimension(app_env, db):
     at = new_app()
-    token = start(at, organisation="  Acme  ", industry="Retail", role="Marketing", size="10–49 people")
+    token = start(
+        at,
+        organisation="  Acme  ",
+        industry="Retail and e-commerce",
+        industry_detail=" tea shops ",
+        role="Marketing",
+        size="10–49 people",
+    )
 
     record = db.assessment(assessment_id(db, token))
-    assert record.context == {"organisation": "Acme", "role": "Marketing", "industry": "Retail", "size": "10–49 people"}
+    assert record.context == {
+        "organisation": "Acme",
+        "role": "Marketing",
+        "industry": "Retail and e-commerce",
+        "industry_detail": "tea shops",
+        "size": "10–49 people",
+    }
     assert record.status == "in_progress"
     assert record.page == 0
     assert record.answers == {}
@@ -542,10 +567,11 @@ def test_results_for_a_preset_set_of_answers(app_env, db):
         "- Social customer care: Experimenting (1.00), 2.00 below its target",
     ]
     # the bank's recommendations for the next stage, per dimension
-    assert "**To move to Broadcasting:**" in markdown
+    (care_plan,) = [text for text in markdown if "**To move to Broadcasting:**" in text]
     care = DEFAULT.dimensions[3]
     care_steps = [r.step for r in care.recommendations[1]]
-    assert [f"- {step}" for step in care_steps] == [line for line in markdown if line[2:] in care_steps]
+    recommendations = care_plan.split("**To move to Broadcasting:**\n\n")[1]
+    assert recommendations == "\n\n".join(f"- {step}" for step in care_steps)
     assert "5 of 5 answered · every answer at Experimenting" in [c.value for c in at.caption]
 
     # the owner's controls
@@ -561,16 +587,7 @@ def test_the_owner_sets_a_target_and_the_charts_follow(app_env, db):
     at.select_slider(key=f"target:{aid}:customer-care").set_value(4)
     run(at)
 
-    assert db.assessment(aid).targets == {
-        "strategy": 3,
-        "governance": 3,
-        "integration": 3,
-        "customer-care": 4,
-        "brand": 3,
-        "measurement": 3,
-        "employees": 3,
-        "community": 3,
-    }
+    assert db.assessment(aid).targets == {"customer-care": 4}  # the others keep following the default (3)
     radar, gaps = charts(at)
     assert radar["data"][1]["r"] == [3, 3, 3, 4, 3, 3, 3, 3, 3]
     assert gaps["data"][0]["y"][0] == axis_label("Social customer care", width=28)
@@ -580,6 +597,20 @@ def test_the_owner_sets_a_target_and_the_charts_follow(app_env, db):
     st.cache_resource.clear()
     again = run(new_app(resume=token))
     assert charts(again)[0]["data"][1]["r"][3] == 4
+
+
+def test_target_changes_in_two_tabs_are_both_kept(app_env, db):
+    assessment_id, token = stored_assessment(db, preset_answers())
+    first, second = run(new_app(resume=token)), run(new_app(resume=token))
+
+    first.select_slider(key=f"target:{assessment_id}:customer-care").set_value(5)
+    run(first)
+    second.select_slider(key=f"target:{assessment_id}:strategy").set_value(4)
+    run(second)
+
+    assert db.assessment(assessment_id).targets == {"customer-care": 5, "strategy": 4}
+    targets = {s.label: s.value for s in second.select_slider}
+    assert (targets["Strategy and objectives"], targets["Social customer care"]) == (4, 5)
 
 
 def test_a_share_link_opens_read_only_results(app_env, db):
@@ -760,11 +791,11 @@ def test_unknown_parameters_alone_show_the_start_page(app_env):
 
 def test_organisation_names_and_free_text_are_shown_as_text(app_env, db):
     at = new_app()
-    token = start(at, organisation="<b>Acme</b> *Ltd*", industry="[click](https://evil.example) # big")
+    token = start(at, organisation="<b>Acme</b> *Ltd*", industry_detail="[click](https://evil.example) # big")
     aid = assessment_id(db, token)
     assert db.assessment(aid).context == {
         "organisation": "<b>Acme</b> *Ltd*",
-        "industry": "[click](https://evil.example) # big",
+        "industry_detail": "[click](https://evil.example) # big",
     }
     at.selectbox(key="jump").set_value(7)
     run(at)
@@ -788,17 +819,20 @@ def test_organisation_names_and_free_text_are_shown_as_text(app_env, db):
 # --- question banks ------------------------------------------------------------------------------
 
 
-def test_a_broken_bank_is_reported_with_path_and_line_and_the_other_bank_still_works(questions, db):
+FIND_DETAILS = "Whoever looks after this Threadline finds the details in the server log or with `make validate`."
+
+
+def test_a_broken_bank_is_reported_by_file_name_and_lines_and_the_other_bank_still_works(questions, db, caplog):
     (questions / "small.yaml").write_text(SMALL_TEXT, encoding="utf-8")
     broken = questions / "broken.yaml"
     broken.write_text(SMALL_TEXT.replace("    title: Customer care\n", "    titel: Customer care\n"), encoding="utf-8")
 
     at = run(new_app())
 
-    (error,) = at.error
-    assert r"broken\.yaml has mistakes and is not offered" in error.value
-    assert f"`{broken}:36: missing required key 'title'`" in error.value
-    assert f"`{broken}:37: unknown key 'titel' (did you mean 'title'?)`" in error.value
+    assert [e.value for e in at.error] == [
+        r"The question bank broken\.yaml is not offered: it has 2 mistakes, on lines 36 and 37. " + FIND_DETAILS
+    ]
+    assert f"question bank not offered: {broken}:37: unknown key 'titel' (did you mean 'title'?)" in caplog.text
     assert "Which assessment?" not in [s.label for s in at.selectbox]  # the broken bank is not offered
     assert "**Small bank**: 2 areas, 4 questions" in all_text(at)
 
@@ -806,6 +840,42 @@ def test_a_broken_bank_is_reported_with_path_and_line_and_the_other_bank_still_w
     assert progress(at).endswith("Dimension 1 of 2 · 0 of 4 answered")
     assert header(at) == "Strategy"
     assert db.bank_content(db.assessment(assessment_id(db, token)).bank_hash) == SMALL_TEXT
+
+
+def test_a_bank_error_shows_no_server_path_no_file_content_and_no_markup(questions, tmp_path, db):
+    (questions / "small.yaml").write_text(SMALL_TEXT, encoding="utf-8")
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("database_password: hunter2\n", encoding="utf-8")
+    (questions / "linked.yaml").symlink_to(secret)
+    (questions / "ticks.yaml").write_text(SMALL_TEXT.replace("id: small", "id: small\n`x`](http://evil.example): 1"))
+    (questions / "[click](http:evil).yaml").write_text("{", encoding="utf-8")
+
+    at = run(new_app())
+
+    shown = [e.value for e in at.error]
+    assert shown == [
+        r"The question bank \[click\]\(http\:evil\)\.yaml is not offered: it has 1 mistake, on line 1. " + FIND_DETAILS,
+        r"The question bank linked\.yaml is not offered: it has 7 mistakes, on line 1. " + FIND_DETAILS,
+        r"The question bank ticks\.yaml is not offered: it has 1 mistake, on line 4. " + FIND_DETAILS,
+    ]
+    text = " ".join(shown)
+    assert "hunter2" not in text and "database_password" not in text and str(tmp_path) not in text
+    assert "evil.example" not in text
+
+
+def test_a_second_bank_with_an_id_already_offered_is_refused(questions, db, caplog):
+    (questions / "a-small.yaml").write_text(SMALL_TEXT, encoding="utf-8")
+    (questions / "b-small.yaml").write_text(SMALL_TEXT.replace("title: Small bank", "title: Impostor"))
+
+    at = run(new_app())
+
+    assert [e.value for e in at.error] == [
+        r"The question bank b\-small\.yaml is not offered: its id is already used by the bank in a\-small\.yaml. "
+        + FIND_DETAILS
+    ]
+    assert "Which assessment?" not in [s.label for s in at.selectbox]
+    assert "**Small bank**: 2 areas, 4 questions" in all_text(at)
+    assert f"bank id 'small' is already offered by {questions / 'a-small.yaml'}" in caplog.text
 
 
 def test_no_usable_bank_means_no_start_button(questions):

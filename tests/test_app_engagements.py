@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import re
 
 import pytest
@@ -53,10 +54,12 @@ from tests.test_app import (
     run,
     stage,
 )
+from threadline.reporting import teamdata
 from threadline.reporting.charts import axis_label
 from threadline.storage import EngagementRecord, Store
-from threadline.storage.schema import engagements
-from threadline.web import session
+from threadline.storage.schema import assessments, engagements
+from threadline.throttle import Failures, Limits, overall_limits
+from threadline.web import guard, session
 from threadline.web.context import ROLES
 
 app_env = test_app.app_env  # the fixtures of tests/test_app.py: a fresh database per test
@@ -179,6 +182,11 @@ def join(at: AppTest, department: str, name: str = "") -> str:
     text_input(at, "Your name (optional: leave it empty to stay anonymous)").input(name)
     click(at, "Start the survey")
     return at.query_params["resume"]
+
+
+def small_group_warnings(at: AppTest) -> list[str]:
+    """The dashboard's warnings but the one above the exports with names (always there)."""
+    return [w.value for w in at.warning if w.value != teamdata.FULL_EXPORT_WARNING]
 
 
 def link_code(at: AppTest, param: str) -> str:
@@ -318,6 +326,82 @@ def test_the_consultant_password_may_come_from_streamlit_secrets(app_env, db):
     click(at, "Continue")
     assert buttons(at, "Create the engagement")
     assert engagement_count(db) == 0
+
+
+def test_fifty_wrong_passwords_in_a_minute_lock_out_that_address_only(app_env, db, monkeypatch, caplog):
+    monkeypatch.setenv("CONSULTANT_PASSWORD", "correct horse")
+    monkeypatch.setenv("THREADLINE_THROTTLE_MAX_DELAY_SECONDS", "0")  # no waits: the 10th failure locks at once
+    address = {"now": "198.51.100.7"}
+    monkeypatch.setattr(guard, "client_address", lambda: address["now"])
+    caplog.set_level(logging.INFO, logger="threadline.guard")
+    at = consultant_page()
+
+    shown = []
+    for guess in range(1, 51):
+        text_input(at, "Consultant password").input("correct horse" if guess == 50 else f"guess {guess}")
+        click(at, "Continue")
+        shown.append(at.error[0].value)
+        assert not buttons(at, "Create the engagement")
+    locked = "Too many wrong passwords: the password is not checked for 15 minutes. Try again later."
+    assert shown == ["That password is not right."] * 10 + [locked] * 40  # the 50th is right, and refused
+
+    address["now"] = "203.0.113.9"  # the consultant, from another address
+    other = consultant_page()
+    text_input(other, "Consultant password").input("correct horse")
+    click(other, "Continue")
+    assert not other.error
+    assert buttons(other, "Create the engagement")
+
+    assert db.guess_failures(guard.CONSULTANT_PASSWORD, "198.51.100.7").count == 10
+    assert db.guess_failures(guard.CONSULTANT_PASSWORD, "203.0.113.9") == Failures()
+    messages = [record.getMessage() for record in caplog.records if record.name == "threadline.guard"]
+    assert messages[0] == (
+        "consultant-password: wrong guess from 198.51.100.7 (1 failures from this address, 1 overall)"
+    )
+    assert messages[9:12] == [
+        "consultant-password: wrong guess from 198.51.100.7 (10 failures from this address, 10 overall)",
+        "consultant-password: locked out after 10 failures from 198.51.100.7 (10 overall) for 900 s",
+        "consultant-password: attempt from 198.51.100.7 refused unchecked (locked out, 900 s to go; "
+        "10 failures from this address, 10 overall)",
+    ]
+    assert messages[-1] == "consultant-password: right from 203.0.113.9"
+    assert len(messages) == 10 + 1 + 40 + 1
+    assert [r.levelname for r in caplog.records if "wrong guess" in r.getMessage()] == ["WARNING"] * 10
+    logged = caplog.text
+    assert "correct horse" not in logged and "guess 1" not in logged
+
+
+def test_the_consultant_password_waits_after_five_quick_failures(app_env, db, monkeypatch):
+    monkeypatch.setenv("CONSULTANT_PASSWORD", "correct horse")
+    monkeypatch.setattr(guard, "client_address", lambda: "198.51.100.7")
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=0.4)  # the wait is 1.4 s less the time the page takes
+    for _ in range(5):  # five failures, as if from another browser session
+        db.begin_attempt(guard.CONSULTANT_PASSWORD, "198.51.100.7", Limits(), overall_limits(Limits(), 100), now=soon)
+    at = consultant_page()
+    text_input(at, "Consultant password").input("correct horse")
+    click(at, "Continue")
+    assert [e.value for e in at.error] == ["Too many wrong passwords: wait 1 second before trying again."]
+    assert not buttons(at, "Create the engagement")
+
+
+def test_names_with_bidi_controls_stored_earlier_show_clean_and_keep_the_legend_count_in_place(app_env, db):
+    record, _, dashboard = team_engagement(db)
+    with db.engine.begin() as conn:  # as an older Threadline stored them
+        departments = ["Marketing\u202e" if name == "Marketing" else name for name in ROLES]
+        conn.execute(
+            engagements.update()
+            .where(engagements.c.id == record.id)
+            .values(client="\u202edtL evil.exe", departments=departments)
+        )
+        conn.execute(
+            assessments.update().where(assessments.c.department == "Marketing").values(department="Marketing\u202e")
+        )
+    board = run(new_app(dashboard=dashboard))
+
+    assert titles(board) == ["dtL evil\\.exe"]  # markdown-escaped by ui.plain; shown as "dtL evil.exe"
+    radar = chart_with(board, "Team mean")
+    assert traces(radar)[3:] == ["Marketing (n=3, not shown to client)", "Customer service (n=2, not shown to client)"]
+    assert not [name for chart in charts(board) for name in traces(chart) if name and "\u202e" in name]
 
 
 # --- the invite flow -----------------------------------------------------------------------------
@@ -605,7 +689,7 @@ def test_the_dashboard_before_any_response(app_env, db):
         "Disagreement appears once a response is submitted.",
         "The question table appears once a response is submitted.",
     ]
-    assert not board.warning
+    assert small_group_warnings(board) == []
 
 
 def test_the_dashboard_shows_responses_the_team_and_small_groups(app_env, db):
@@ -651,7 +735,7 @@ def test_the_dashboard_shows_responses_the_team_and_small_groups(app_env, db):
     assert trace(radar, small)["r"] == closed_spokes([2.0 if k != CARE else 1.9 for k in range(len(TITLES))])
     assert trace(radar, "Highest answer")["r"] == closed_spokes([4.0 if k != CARE else 4.2 for k in range(8)])
     assert trace(radar, "Lowest answer")["r"] == closed_spokes([2.0 if k != CARE else 1.8 for k in range(8)])
-    assert [w.value for w in board.warning] == [
+    assert small_group_warnings(board) == [
         "Departments marked 'not shown to client' have fewer than 3 submitted responses, or showing them "
         "would let a group under 3 be worked out from the team total. They appear here only; "
         "the client's team results and reports leave them out."
@@ -681,7 +765,7 @@ def test_no_small_group_warning_when_every_answering_department_has_three(app_en
         "Marketing (n=3)",
         "Customer service (n=3)",
     ]
-    assert not board.warning
+    assert small_group_warnings(board) == []
 
 
 def test_the_disagreement_list_is_ordered_by_alignment(app_env, db):
@@ -769,7 +853,7 @@ def test_the_perception_gap_needs_responses_from_two_departments(app_env, db):
     assert "The perception gap needs responses from at least two departments." in [c.value for c in board.caption]
     assert not board.multiselect
     assert traces(chart_with(board, "Team mean")) == ["Highest answer", "Lowest answer", "Team mean", "Marketing (n=3)"]
-    assert not board.warning
+    assert small_group_warnings(board) == []
 
 
 # --- the workshop --------------------------------------------------------------------------------

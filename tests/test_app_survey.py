@@ -3,7 +3,7 @@
 Uses the fixtures and helpers of tests/test_app.py: a fresh database per test, `start` to begin
 an assessment from the start page, `stored_assessment` for one an earlier visit left behind.
 What runs in the browser (scrolling, focus, localStorage) is tested in tests/test_browser.py;
-here the instructions the page hands the browser are read from the hidden iframe's HTML.
+here the instructions the page hands the browser are read from the hidden script element's HTML.
 """
 
 from __future__ import annotations
@@ -42,15 +42,17 @@ questions = test_app.questions
 REQUIRED = {d.id: [q.id for q in d.questions if q.is_required] for d in DEFAULT.dimensions}
 
 
+CHART_CODE = browser.chart_code_name()
+
+
 def jump_options(at: AppTest) -> list[str]:
     return list(at.selectbox(key="jump").options)
 
 
 def browser_config(at: AppTest) -> dict:
-    """The instructions the page hands the browser helper (parsed from the hidden iframe)."""
-    (frame,) = [e for e in at.get("iframe")]
-    source = frame.proto.srcdoc
-    found = re.search(r"parent\.__threadlineHelper\.run\((\".*?\")\);", source)
+    """The instructions the page hands the browser helper (parsed from its script element)."""
+    (source,) = [e.proto.body for e in at.get("html") if "__threadlineHelper.run(" in e.proto.body]
+    found = re.search(r"window\.__threadlineHelper\.run\((\".*?\")\);", source)
     assert found, source[-500:]
     return json.loads(json.loads(found.group(1)))
 
@@ -217,7 +219,7 @@ def test_the_private_link_is_at_the_top_of_every_survey_page(app_env, db):
         "Or bookmark this page: its address is your link."
     )
     # on starting, the browser is told to keep the token, and only then
-    assert browser_config(at) == {"remember": token, "turn": browser_config(at)["turn"]}
+    assert browser_config(at) == {"remember": token, "turn": browser_config(at)["turn"], "warm": CHART_CODE}
     click(at, "Next →")
     assert "remember" not in browser_config(at)
     assert [c.value for c in at.code] == [f"http://localhost:8501/?resume={token}"]

@@ -46,6 +46,7 @@ from tests.browser_support import (  # noqa: F401  (the *_fixture imports regist
 )
 from threadline.reporting.summary import headline
 from threadline.storage import Store
+from threadline.web import browser
 
 pytestmark = pytest.mark.browser
 
@@ -257,6 +258,19 @@ def test_a_page_turn_lands_at_the_top_with_focus_on_the_heading(
     top = box.bounding_box()["y"]
     assert 0 <= top < 120, top  # scrolled to the question, not to the top of the page
     assert page.evaluate(_FOCUS_AND_SCROLL)["scroll"] > 0
+
+
+def test_the_survey_loads_the_chart_code_so_the_results_draw_at_once(
+    live_server: LiveServer, context: Any, bank: Bank, store: Store
+) -> None:
+    page = context.new_page()
+    chart_code: list[str] = []
+    page.on("request", lambda request: chart_code.append(request.url) if "/PlotlyChart." in request.url else None)
+    Survey.begin(page, live_server, bank, store)
+
+    page.wait_for_function("() => document.documentElement.dataset.threadlineChartsWarm === 'true'", timeout=20_000)
+    assert page.locator("[data-testid=stPlotlyChart]").count() == 0  # no chart on the survey: loaded, not drawn
+    assert [url.rsplit("/", 1)[1] for url in chart_code] == [browser.chart_code_name()]  # Streamlit's own file
 
 
 def test_typed_text_survives_a_reload_without_leaving_the_box(

@@ -123,3 +123,73 @@ def test_the_shipped_questions_folder_offers_the_default_bank_alone():
         ("social-integration.yaml", "social-integration", ())
     ]
     assert entries[0].content == (ROOT / "questions" / "social-integration.yaml").read_text(encoding="utf-8")
+
+
+# --- what the start page may show (issue 14) ------------------------------------------------------
+
+
+def test_a_broken_bank_has_a_notice_with_lines_only(folder):
+    (folder / "a-broken.yaml").write_text(MISSPELT, encoding="utf-8")
+    (folder / "empty.yaml").write_text("", encoding="utf-8")
+    (folder / "latin.yaml").write_bytes(b"title: caf\xe9\n")
+
+    entries = {entry.path.name: entry for entry in load_catalog(folder, "small")}
+
+    assert entries["a-broken.yaml"].notice == "it has 2 mistakes, on lines 36 and 37"
+    assert entries["empty.yaml"].notice == "it has 1 mistake, on line 1"
+    assert entries["latin.yaml"].notice == "it cannot be read as a text file of at most 1 MiB"
+
+
+def test_a_notice_lists_at_most_five_lines(folder):
+    keys = "".join(f"unknown{n}: 1\n" for n in range(7))
+    (folder / "many.yaml").write_text(VALID.replace("id: small\n", "id: small\n" + keys), encoding="utf-8")
+
+    (entry,) = load_catalog(folder, "small")
+
+    assert entry.notice == "it has 7 mistakes, on lines 4, 5, 6, 7, 8 and more"
+
+
+def test_a_symlinked_files_content_is_in_no_notice(folder, tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("database_password: hunter2\n", encoding="utf-8")
+    (folder / "linked.yaml").symlink_to(secret)
+
+    (entry,) = load_catalog(folder, "small")
+
+    assert entry.bank is None
+    assert "hunter2" not in entry.notice and "database_password" not in entry.notice
+    assert entry.notice.startswith("it has ")
+
+
+def test_a_second_bank_with_the_same_id_is_refused_and_the_first_file_name_wins(folder, caplog):
+    (folder / "z-small.yaml").write_text(VALID, encoding="utf-8")
+    (folder / "b-small.yaml").write_text(VALID.replace("title: Small bank", "title: Impostor"), encoding="utf-8")
+    (folder / "a-other.yaml").write_text(other("other", "Other"), encoding="utf-8")
+
+    entries = load_catalog(folder, "small")
+
+    assert [(entry.path.name, entry.bank and entry.bank.title) for entry in entries] == [
+        ("b-small.yaml", "Impostor"),
+        ("a-other.yaml", "Other"),
+        ("z-small.yaml", None),
+    ]
+    refused = entries[2]
+    assert refused.notice == "its id is already used by the bank in b-small.yaml"
+    assert refused.problems == (
+        f"{folder / 'z-small.yaml'}:1: bank id 'small' is already offered by {folder / 'b-small.yaml'}; "
+        "give this bank an id of its own",
+    )
+    assert caplog.messages == [f"question bank not offered: {refused.problems[0]}"]
+
+
+def test_every_problem_of_a_bank_not_offered_goes_to_the_log(folder, caplog):
+    (folder / "a-broken.yaml").write_text(MISSPELT, encoding="utf-8")
+
+    load_catalog(folder, "small")
+
+    path = folder / "a-broken.yaml"
+    assert caplog.messages == [
+        f"question bank not offered: {path}:36: missing required key 'title'",
+        f"question bank not offered: {path}:37: unknown key 'titel' (did you mean 'title'?)",
+    ]
+    assert [record.levelname for record in caplog.records] == ["WARNING", "WARNING"]

@@ -305,3 +305,12 @@ def test_axis_labels_break_a_word_longer_than_a_line_after_its_hyphen():
     assert charts.axis_label("Cross-functional integration", width=28) == "Cross-functional integration"
     assert charts.axis_label("Well-run care") == "Well-run care"  # short enough: the word is kept whole
     assert charts.axis_label("Supercalifragilistic") == "Supercalifragilistic"  # no hyphen: one long line
+
+
+def test_a_department_name_cannot_move_its_legend_count(four):
+    titles = ["Alpha", "Beta", "Gamma", "Delta"]
+    series = {"Marketing\u202e (n=3)": [1.0, 2.0, 3.0, 4.0], "\u2067HR\u2069 (n=4)": [2.0, 2.0, 2.0, 2.0]}
+    figure = charts.team_radar(four, titles, series)
+    assert [trace.name for trace in figure.data] == ["Marketing (n=3)", "HR (n=4)"]
+    bars = charts.distribution_bars(["One"], ["Sales\u202e"], [[1]])
+    assert list(bars.data[0].y) == ["Sales"]

@@ -9,9 +9,21 @@ import streamlit
 
 from threadline import config
 from threadline.config import Settings, load_settings
+from threadline.throttle import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
-VARIABLES = ("DATABASE_URL", "THREADLINE_QUESTIONS", "THREADLINE_DEFAULT_BANK", "THREADLINE_PUBLIC_URL")
+VARIABLES = (
+    "DATABASE_URL",
+    "THREADLINE_QUESTIONS",
+    "THREADLINE_DEFAULT_BANK",
+    "THREADLINE_PUBLIC_URL",
+    "THREADLINE_THROTTLE_FREE_FAILURES",
+    "THREADLINE_THROTTLE_LOCKOUT_FAILURES",
+    "THREADLINE_THROTTLE_LOCKOUT_SECONDS",
+    "THREADLINE_THROTTLE_MAX_DELAY_SECONDS",
+    "THREADLINE_THROTTLE_GLOBAL_LOCKOUT_FAILURES",
+    "THREADLINE_TRUSTED_PROXIES",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -108,3 +120,54 @@ def test_unreadable_secrets_are_ignored(monkeypatch):
     monkeypatch.setattr(streamlit, "secrets", Broken())
 
     assert load_settings(streamlit.secrets).database_url == f"sqlite:///{ROOT / 'data' / 'threadline.db'}"
+
+
+def test_the_throttle_defaults():
+    settings = load_settings(streamlit.secrets)
+    assert settings.throttle == Limits(free_failures=5, lockout_failures=10, lockout_seconds=900, max_delay_seconds=60)
+    assert settings.overall_throttle == Limits(free_failures=50, lockout_failures=100, lockout_seconds=900)
+    assert settings.trusted_proxies == 0
+
+
+def test_the_throttle_settings(monkeypatch):
+    monkeypatch.setenv("THREADLINE_THROTTLE_FREE_FAILURES", "2")
+    monkeypatch.setenv("THREADLINE_THROTTLE_LOCKOUT_FAILURES", "4")
+    monkeypatch.setenv("THREADLINE_THROTTLE_LOCKOUT_SECONDS", "3600")
+    monkeypatch.setenv("THREADLINE_THROTTLE_MAX_DELAY_SECONDS", "10")
+    monkeypatch.setenv("THREADLINE_THROTTLE_GLOBAL_LOCKOUT_FAILURES", "20")
+    monkeypatch.setenv("THREADLINE_TRUSTED_PROXIES", "1")
+
+    settings = load_settings(streamlit.secrets)
+
+    assert settings.throttle == Limits(free_failures=2, lockout_failures=4, lockout_seconds=3600, max_delay_seconds=10)
+    assert settings.overall_throttle == Limits(
+        free_failures=10, lockout_failures=20, lockout_seconds=3600, max_delay_seconds=10
+    )
+    assert settings.trusted_proxies == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("THREADLINE_TRUSTED_PROXIES", "one", "THREADLINE_TRUSTED_PROXIES must be a whole number, not 'one'"),
+        ("THREADLINE_TRUSTED_PROXIES", "-1", "THREADLINE_TRUSTED_PROXIES must be at least 0, not -1"),
+        ("THREADLINE_THROTTLE_GLOBAL_LOCKOUT_FAILURES", "1", "must be at least 2, not 1"),
+        ("THREADLINE_THROTTLE_FREE_FAILURES", "10", "free failures \\(10\\) must be 0 or more and fewer"),
+    ],
+)
+def test_a_throttle_setting_that_is_not_usable_stops_the_start(monkeypatch, name, value, message):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=message):
+        load_settings(streamlit.secrets)
+
+
+def test_peer_groups_show_from_five_organisations_unless_set(monkeypatch):
+    assert load_settings(streamlit.secrets).peer_min_group == 5
+    monkeypatch.setenv("THREADLINE_PEER_MIN_GROUP", "8")
+    assert load_settings(streamlit.secrets).peer_min_group == 8
+
+
+def test_a_peer_group_minimum_below_three_stops_the_start(monkeypatch):
+    monkeypatch.setenv("THREADLINE_PEER_MIN_GROUP", "2")
+    with pytest.raises(ValueError, match="THREADLINE_PEER_MIN_GROUP must be at least 3, not 2"):
+        load_settings(streamlit.secrets)

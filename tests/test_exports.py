@@ -196,7 +196,7 @@ def test_responses_csv_neutralises_formulas(store: Store, bank: Bank) -> None:
     cells = [cell for row in rows[1:] for cell in row]
     assert not [cell for cell in cells if cell.startswith(exports.FORMULA_STARTS)]
     notes = [row for row in rows[1:] if row[7] == "notes"]
-    assert [row[12] for row in notes] == ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\t=1", "'\r=1"]
+    assert [row[12] for row in notes] == ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\t=1", "'\r'=1"]
     assert notes[0][2] == "'=1+1 name"
 
 
@@ -206,6 +206,67 @@ def test_csv_cell_guards_only_formula_starts() -> None:
     assert exports.csv_cell(None) == ""
     assert exports.csv_cell(3) == "3"
     assert exports.csv_cell("") == ""
+
+
+def test_csv_cell_guards_what_follows_a_semicolon_a_comma_or_a_line_break() -> None:
+    assert exports.csv_cell("x;=1+1;") == "x;'=1+1;'"
+    assert exports.csv_cell("ends with a line break\n") == "ends with a line break\n'"
+    assert exports.csv_cell("a,+1") == "a,'+1"
+    assert exports.csv_cell("one\r\n- two") == "one\r\n'- two"
+    assert exports.csv_cell('x;"=1') == "x;\"'=1"
+    assert exports.csv_cell('"@SUM(A1)') == "\"'@SUM(A1)"
+    assert exports.csv_cell("a, -5; b = c") == "a, -5; b = c"  # a space before: no formula
+
+
+HOSTILE = ["x;=1+1;", "a,=1", 'q;"=1', "l\n=1", "r\r@A1", "t;\t=1", '"=1', "=1", "-", "ok; fine, yes"]
+
+
+def spreadsheet_cells(data: bytes) -> list[str]:
+    """Every cell a spreadsheet could see in a CSV file, split on ``;`` and on ``,``.
+
+    Twice each: read with quotes as Excel reads them (csv.reader, which also continues a
+    field after a closing quote as Excel does), and split naively at every line break and
+    separator with the surrounding double quotes and spaces taken off.
+    """
+    text = data.decode("utf-8-sig")
+    cells = []
+    for separator in (";", ","):
+        cells += [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator) for cell in row]
+        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            cells += [piece.strip('" ') for piece in line.split(separator)]
+    return cells
+
+
+def formula_cells(data: bytes) -> list[str]:
+    return [cell for cell in spreadsheet_cells(data) if cell.startswith(exports.FORMULA_STARTS)]
+
+
+def test_a_semicolon_excel_runs_no_formula_from_the_responses_csv(store: Store, bank: Bank) -> None:
+    record, _, _ = _engagement(store, client="x;=1+1;", departments=["x;=1+1;", "HR,@A1"])
+    for n, hostile in enumerate(HOSTILE, start=1):
+        department = "x;=1+1;" if n % 2 else "HR,@A1"
+        store.import_respondent(record.id, department, hostile, "in_progress", {"notes": hostile}, _at(n), None)
+    data = exports.responses_csv(store, record, bank)
+
+    assert "x;=1+1;" in data.decode("utf-8-sig").replace("'", "") and formula_cells(data) == []
+    notes = [row for row in _rows(data)[1:] if row[7] == "notes"]
+    assert notes[0][1:3] == ["x;'=1+1;'", "x;'=1+1;'"]  # department and name, read back as one cell each
+
+
+def test_every_cell_is_quoted(store: Store, bank: Bank) -> None:
+    record, _, _ = _engagement(store)
+    store.import_respondent(record.id, "HR", None, "in_progress", {"plan": "none"}, _at(1), None)
+    lines = exports.responses_csv(store, record, bank).decode("utf-8-sig").split("\r\n")
+    assert lines[0] == ",".join(f'"{column}"' for column in exports.RESPONSE_COLUMNS)
+    assert lines[1].startswith('"1","HR","","in_progress","","strategy","Strategy","plan",')
+    assert all(line.startswith('"') and line.endswith('"') for line in lines[1:-1])
+    assert lines[-1] == ""
+
+
+@pytest.mark.parametrize("first", HOSTILE)
+@pytest.mark.parametrize("second", HOSTILE)
+def test_no_pair_of_hostile_cells_makes_a_formula_however_the_file_is_split(first: str, second: str) -> None:
+    assert formula_cells(exports.csv_bytes(["a", "b", "c"], [[first, second, first + second]])) == []
 
 
 # Scores CSV
@@ -250,11 +311,12 @@ def test_scores_csv_guards_department_names(store: Store, bank: Bank) -> None:
 
 def _full_engagement(store: Store) -> tuple[EngagementRecord, str, str]:
     """An engagement with every kind of answer, an in-progress respondent, consensus and settings."""
-    record, invite, dashboard = _engagement(store, closes_on=date(2026, 4, 30))
+    record, invite, dashboard = _engagement(store)
     _three_respondents(store, record.id)
-    live, _ = store.add_respondent(record.id, "HR", "  Sam  ", today=date(2026, 4, 1))
+    live, _ = store.add_respondent(record.id, "HR", "  Sam  ")
     store.save_answer(live, "channels", [])
     store.submit(live)
+    store.update_engagement(record.id, closes_on=date(2026, 4, 30))  # after the answers: past dates freeze them
     consensus, _ = store.consensus_assessment(record.id, dashboard)
     store.save_answer(consensus, "plan", "some")
     store.save_answer(consensus, "review", None)

@@ -324,7 +324,7 @@ def test_the_dashboard_a_download_and_an_upload_work_under_the_policy(
         tab.click()
         settle(page)
     with page.expect_download() as download:  # a /media/ download
-        page.get_by_role("button", name="Whole engagement (JSON)").click()
+        page.get_by_role("button", name="This round with names (JSON)").click()
     exported = tmp_path / "engagement.threadline.json"
     download.value.save_as(exported)
     assert "/media/" in download.value.url

@@ -12,7 +12,7 @@ from threadline.storage import LinkLookup, Store, metadata, migrations
 from threadline.storage.migrations.__main__ import main as alembic_main
 
 BANK_TEXT = "id: default\nversion: '1.0'\ntitle: Social business maturity\n"
-HEAD = "0001"
+HEAD = "0004"
 
 
 def _fresh_schema(url: str) -> dict[str, dict[str, object]]:
@@ -30,7 +30,7 @@ def _versions(store: Store) -> tuple[list[int], list[str]]:
     return list(legacy), list(alembic)
 
 
-def test_the_head_revision_is_the_baseline() -> None:
+def test_the_head_revision_is_the_latest() -> None:
     assert migrations.head() == HEAD
 
 
@@ -67,6 +67,10 @@ def test_a_version_1_database_upgrades_and_keeps_its_data(db_url: str, another_d
 def test_a_version_2_database_upgrades_and_keeps_its_data(db_url: str, another_db_url: str) -> None:
     legacy_database(db_url, 2)
     old = Store(db_url)
+    # This code reads engagements.archived_at (revision 0003): the column is there while the old
+    # data is written through the store, and gone again before the upgrade, as in version 2.
+    with old.engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE engagements ADD COLUMN archived_at TIMESTAMP"))
     bank = old.put_bank(BANK_TEXT, "default", "1.0")
     own, own_token = old.create_assessment(bank, {"organisation": "Acme"})
     old.save_answer(own, "q1", "o1")
@@ -76,6 +80,8 @@ def test_a_version_2_database_upgrades_and_keeps_its_data(db_url: str, another_d
     old.save_answer(respondent, "q1", ["a", "b"])
     old.submit(respondent)
     consensus, _ = old.consensus_assessment(record.id, dashboard)
+    with old.engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN archived_at"))
     old.dispose()
 
     upgraded = Store(db_url)
@@ -154,3 +160,50 @@ def test_a_failed_alembic_upgrade_leaves_a_fresh_database_empty(db_url: str, mon
 def test_the_alembic_command_line_needs_no_ini_file(capsys: pytest.CaptureFixture[str]) -> None:
     alembic_main(["heads"])
     assert f"{HEAD} (head)" in capsys.readouterr().out
+
+
+def test_a_database_at_the_baseline_gains_the_guess_failures_table(store: Store, another_db_url: str) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE guess_failures"))
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN archived_at"))  # revision 0003
+        conn.execute(sa.text("DROP TABLE peer_scores"))  # revision 0004
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
+    assert "guess_failures" not in table_names(store.engine)
+
+    assert store.migrate() == 2
+    assert _versions(store) == ([2], [HEAD])
+    assert full_schema(store.engine) == _fresh_schema(another_db_url)
+
+
+def test_a_database_at_0002_gains_the_archive_column_and_keeps_its_engagements(
+    store: Store, another_db_url: str
+) -> None:
+    bank = store.put_bank(BANK_TEXT, "default", "1.0")
+    record, _, _ = store.create_engagement(bank, "Acme", "Jo", "Jo & Co", ["HR", "IT"])
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN archived_at"))
+        conn.execute(sa.text("DROP TABLE peer_scores"))  # revision 0004
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0002'"))
+
+    assert store.migrate() == 2
+    assert _versions(store) == ([2], [HEAD])
+    assert store.engagement(record.id) == record
+    assert store.engagement(record.id).archived_at is None
+    assert full_schema(store.engine) == _fresh_schema(another_db_url)
+
+
+def test_a_database_at_0003_gains_the_peer_scores_table_and_keeps_its_assessments(
+    store: Store, another_db_url: str
+) -> None:
+    bank = store.put_bank(BANK_TEXT, "default", "1.0")
+    assessment_id, _ = store.create_assessment(bank, {"organisation": "Acme"})
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE peer_scores"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0003'"))
+    assert "peer_scores" not in table_names(store.engine)
+
+    assert store.migrate() == 2
+    assert _versions(store) == ([2], [HEAD])
+    assert store.assessment(assessment_id).context == {"organisation": "Acme"}
+    assert not store.in_comparison(assessment_id)
+    assert full_schema(store.engine) == _fresh_schema(another_db_url)

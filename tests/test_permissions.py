@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.banks import SMALL
@@ -70,6 +72,9 @@ def test_a_replaced_dashboard_link_can_no_longer_write(store: Store) -> None:
         lambda: stale.start_round(None),
         lambda: stale.record_consensus("review", "never", "x"),
         stale.share_consensus,
+        lambda: stale.close_round(engagement_id),
+        lambda: stale.move_respondent(1, "Service"),
+        lambda: stale.delete_respondent(1),
     ):
         with pytest.raises(PermissionError, match="was replaced"):
             write()
@@ -96,3 +101,47 @@ def test_a_new_round_joins_the_series_with_the_same_client_and_departments(store
         ["Marketing", "Service"],
     )
     assert record.bank_hash == first.bank_hash
+
+
+def test_closing_a_round_is_only_for_rounds_of_the_same_series(store: Store) -> None:
+    engagement_id, _, dashboard = _engagement(store)
+    access = DashboardAccess.verify(store, dashboard)
+    assert access is not None
+    second = store.engagement(DashboardAccess.verify(store, access.start_round(None)).engagement_id)  # type: ignore[union-attr]
+    other, _, _ = _engagement(store)
+
+    access.close_round(second.id)
+
+    assert store.engagement(second.id).status == "closed"
+    assert store.engagement(engagement_id).status == "open"
+    with pytest.raises(PermissionError, match="another engagement"):
+        access.close_round(other)
+    assert store.engagement(other).status == "open"
+
+
+def test_the_dashboard_moves_and_deletes_its_own_respondents_only(store: Store) -> None:
+    engagement_id, _, dashboard = _engagement(store)
+    access = DashboardAccess.verify(store, dashboard)
+    assert access is not None
+    mine, _ = store.add_respondent(engagement_id, "Marketing")
+    other_id, _, _ = _engagement(store)
+    theirs, _ = store.add_respondent(other_id, "Marketing")
+
+    access.move_respondent(mine, "Service")
+    assert [r.department for r in store.respondents(engagement_id)] == ["Service"]
+    access.delete_respondent(mine)
+    assert store.respondents(engagement_id) == []
+    with pytest.raises(LookupError):
+        access.move_respondent(theirs, "Service")
+    with pytest.raises(LookupError):
+        access.delete_respondent(theirs)
+    assert [r.department for r in store.respondents(other_id)] == ["Marketing"]
+
+
+def test_a_new_round_may_have_a_closing_date(store: Store) -> None:
+    _, _, dashboard = _engagement(store)
+    access = DashboardAccess.verify(store, dashboard)
+    assert access is not None
+    second = DashboardAccess.verify(store, access.start_round(None, closes_on=date(2030, 6, 30)))
+    assert second is not None
+    assert store.engagement(second.engagement_id).closes_on == date(2030, 6, 30)

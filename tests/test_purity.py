@@ -4,7 +4,7 @@
 - `threadline/storage/`: the only SQLAlchemy code; no Streamlit, charts or tables.
 - `threadline/reporting/`: words, charts, tables and exports; no Streamlit and no SQL.
 - `threadline/web/`: the Streamlit shell; no SQL (it asks `threadline.storage`).
-- `threadline/config.py`, `links.py`, `catalog.py`: plain Python, usable by every layer.
+- `threadline/config.py`, `links.py`, `catalog.py`, `throttle.py`, `text.py`: plain Python, usable by every layer.
 - `app.py`, `app_pages/`: the pages; no SQL, and no direct use of the storage package.
 
 Every import line is checked, indented (lazy) ones included.
@@ -31,6 +31,10 @@ RULES: dict[str, tuple[str, ...]] = {
     "threadline/config.py": (*UI, *SQL, *CHARTS_AND_TABLES, "threadline.web", "threadline.storage", "app_pages"),
     "threadline/links.py": (*UI, *SQL, *CHARTS_AND_TABLES, "threadline.web", "threadline.storage", "app_pages"),
     "threadline/catalog.py": (*UI, *SQL, *CHARTS_AND_TABLES, "threadline.web", "threadline.storage", "app_pages"),
+    "threadline/organisation.py": (*UI, *SQL, *CHARTS_AND_TABLES, *SHELL),
+    "threadline/throttle.py": (*UI, *SQL, *CHARTS_AND_TABLES, "threadline.web", "threadline.storage", "app_pages"),
+    "threadline/text.py": (*UI, *SQL, *CHARTS_AND_TABLES, *SHELL),
+    "threadline/serve.py": (*SQL, *CHARTS_AND_TABLES, *SHELL),
     "app_pages": (*SQL, "threadline.storage"),
     "app.py": (*SQL, "threadline.storage"),
 }

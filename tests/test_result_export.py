@@ -10,6 +10,7 @@ from scoring.confidence import confidences
 from scoring.engine import score
 from scoring.plan import plan
 from tests.banks import planned_bank
+from tests.test_exports import formula_cells
 from threadline.reporting.result_export import PLAN_COLUMNS, SCORE_COLUMNS, answer_text, plan_csv, scores_csv
 from threadline.reporting.summary import default_targets
 
@@ -115,3 +116,15 @@ def test_answers_in_words():
     assert answer_text(questions["channels"], {"channels": ("sales", "service")}) == "Sales; Service"
     assert answer_text(questions["notes"], {"notes": "typed"}) == "typed"
     assert answer_text(questions["plan"], {}) is None
+
+
+def test_a_semicolon_excel_runs_no_formula_from_either_file():
+    result = capped_result()
+    hostile = {**CAPPED, "notes": "x;=1+1;"}
+    notes = {"plan": "x;=1+1;", "review": "a,@SUM(A1)", "speed": "one\n=two"}
+    plan_file = plan_csv(BANK, plan(BANK, result, hostile), hostile, notes)
+    scores_file = scores_csv(BANK, result, confidences(BANK, hostile))
+
+    assert formula_cells(plan_file) == [] and formula_cells(scores_file) == []
+    assert [row[6] for row in rows(plan_file)[1:3]] == ["x;'=1+1;'", "a,'@SUM(A1)"]
+    assert plan_file.decode("utf-8-sig").startswith('"start here","dimension",')

@@ -571,3 +571,116 @@ def test_notes_belong_to_their_assessment(store: Store) -> None:
     store.save_note(first, "q1", "ours")
 
     assert store.notes(second) == {}
+
+
+# Deleting an assessment (issue 14: personal data)
+
+
+def _referencing(store: Store, assessment_id: int) -> dict[str, int]:
+    """Rows anywhere that belong to one assessment."""
+    with store.engine.connect() as conn:
+        return {
+            table: int(
+                conn.scalar(sa.text(f"SELECT count(*) FROM {table} WHERE {column} = :id"), {"id": assessment_id})
+            )
+            for table, column in (
+                ("assessments", "id"),
+                ("answers", "assessment_id"),
+                ("consensus_reasons", "assessment_id"),
+                ("links", "assessment_id"),
+            )
+        }
+
+
+def test_an_owner_deletes_an_assessment_with_its_answers_notes_and_links(store: Store) -> None:
+    assessment_id, token = store.create_assessment(_bank(store), {"organisation": "Private Org Ltd"})
+    store.save_answer(assessment_id, "q1", "o1")
+    store.save_answer(assessment_id, "q2", ["a", "b"])
+    store.save_note(assessment_id, "q1", "Our secret handbook")
+    share = store.enable_share(assessment_id, token)
+    store.revoke_share(assessment_id)
+    store.enable_share(assessment_id, token)
+    other, other_token = _started(store)
+    store.save_answer(other, "q1", "o2")
+    assert _referencing(store, assessment_id) == {"assessments": 1, "answers": 2, "consensus_reasons": 1, "links": 3}
+
+    store.delete_assessment(assessment_id, token)
+
+    assert _referencing(store, assessment_id) == {"assessments": 0, "answers": 0, "consensus_reasons": 0, "links": 0}
+    assert store.find_link(token) is None and store.find_link(share) is None
+    with pytest.raises(NotFoundError):
+        store.assessment(assessment_id)
+    stored = all_stored_text(store.engine)
+    assert "Private Org Ltd" not in stored and "Our secret handbook" not in stored
+    assert store.assessment(other).answers == {"q1": "o2"}  # nobody else's data goes
+    assert store.find_link(other_token) == LinkLookup("private", other, False)
+    assert store.bank_content(store.assessment(other).bank_hash) == BANK_TEXT
+
+
+@pytest.mark.parametrize("wrong", ["share", "other", "garbage"])
+def test_only_the_private_link_deletes_an_assessment(store: Store, wrong: str) -> None:
+    assessment_id, token = _started(store)
+    other, other_token = _started(store)
+    given = {
+        "share": store.enable_share(assessment_id, token),
+        "other": other_token,
+        "garbage": "not a token",
+    }[wrong]
+    with pytest.raises(PermissionError, match="not the private link of this assessment"):
+        store.delete_assessment(assessment_id, given)
+    assert _referencing(store, assessment_id)["assessments"] == 1
+    assert _referencing(store, other)["assessments"] == 1
+
+
+def test_deleting_an_assessment_twice_is_refused(store: Store) -> None:
+    assessment_id, token = _started(store)
+    store.delete_assessment(assessment_id, token)
+    with pytest.raises(PermissionError):
+        store.delete_assessment(assessment_id, token)
+
+
+# One target at a time (issue 14: two tabs)
+
+
+def test_set_target_changes_one_dimension_and_returns_them_all(store: Store) -> None:
+    assessment_id, _ = _started(store)
+    assert store.set_target(assessment_id, "care", 4) == {"care": 4}
+    assert store.set_target(assessment_id, "strategy", 2) == {"care": 4, "strategy": 2}
+    assert store.set_target(assessment_id, "care", 5) == {"care": 5, "strategy": 2}
+    assert store.assessment(assessment_id).targets == {"care": 5, "strategy": 2}
+    assert store.set_target(assessment_id, "care", None) == {"strategy": 2}
+    assert store.set_target(assessment_id, "strategy", None) == {}
+    assert store.assessment(assessment_id).targets is None
+
+
+def test_two_tabs_changing_different_targets_both_keep_their_change(store: Store) -> None:
+    assessment_id, _ = _started(store)
+    store.set_targets(assessment_id, {"strategy": 3, "care": 3})
+    first_tab = store.assessment(assessment_id).targets  # both tabs opened the page now
+    second_tab = store.assessment(assessment_id).targets
+    assert first_tab == second_tab == {"strategy": 3, "care": 3}
+
+    store.set_target(assessment_id, "strategy", 5)  # the first tab moves Strategy
+    seen_by_second = store.set_target(assessment_id, "care", 1)  # the second, still showing Strategy 3, moves Care
+
+    assert store.assessment(assessment_id).targets == {"strategy": 5, "care": 1}
+    assert seen_by_second == {"strategy": 5, "care": 1}  # and the second tab now shows the first one's change
+
+
+def test_targets_set_at_once_from_many_tabs_are_all_kept(store: Store) -> None:
+    assessment_id, _ = _started(store)
+    dimensions = [f"d{n}" for n in range(8)]
+    in_parallel([lambda d=d: store.set_target(assessment_id, d, 4) for d in dimensions])
+    assert store.assessment(assessment_id).targets == dict.fromkeys(dimensions, 4)
+
+
+def test_set_target_refuses_what_is_not_a_level_or_a_dimension(store: Store) -> None:
+    assessment_id, _ = _started(store)
+    with pytest.raises(TypeError):
+        store.set_target(assessment_id, "care", "high")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        store.set_target(assessment_id, "care", True)
+    with pytest.raises(ValueError):
+        store.set_target(assessment_id, "", 3)
+    with pytest.raises(NotFoundError):
+        store.set_target(assessment_id + 100, "care", 3)

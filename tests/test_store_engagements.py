@@ -27,6 +27,7 @@ from threadline.storage import (
     Store,
     content_hash,
 )
+from threadline.storage.schema import assessments, engagements
 
 BANK_TEXT = "id: default\nversion: '1.0'\ntitle: Social business maturity\n"
 NEWER_BANK_TEXT = BANK_TEXT.replace("1.0", "2.0")
@@ -674,3 +675,177 @@ def test_invite_tokens_are_derived_per_engagement_and_generation() -> None:
     others |= {derive_invite_token(new_token(), 7, 0), derive_consensus_token(dashboard, 7), dashboard}
     assert invite not in others and len(others) == 5
     assert looks_like_token(invite)
+
+
+# --- names with bidirectional control characters (issue 14) ----------------------------------------
+
+SPOOF = "\u202edtL evil.exe"  # shows as "exe.live Ltd"
+
+
+def test_bidi_controls_are_removed_from_names_as_they_are_stored(store: Store) -> None:
+    bank = store.put_bank(BANK_TEXT, "default", "1.0")
+    record, _, _ = store.create_engagement(bank, SPOOF, "Jo\u200f", "Jo \u2066& Co", ["HR\u202e", "IT"])
+    respondent, _ = store.add_respondent(record.id, "HR", "\u202bSam\u202c")
+    imported = store.import_respondent(record.id, "\u2067IT", "Ana\u061c", "in_progress", {}, record.created_at, None)
+    own, _ = store.create_assessment(bank, {"organisation": SPOOF, "industry": "retail\u200e", "size": 3})
+    store.update_engagement(record.id, departments=["HR", "IT", "\u202dSales"])
+
+    with store.engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(
+                engagements.c.client, engagements.c.consultant, engagements.c.logo_text, engagements.c.departments
+            )
+        ).one()
+        people = conn.execute(
+            sa.select(assessments.c.department, assessments.c.respondent, assessments.c.context)
+            .where(assessments.c.id.in_([respondent, imported, own]))
+            .order_by(assessments.c.id)
+        ).all()
+    assert tuple(stored) == ("dtL evil.exe", "Jo", "Jo & Co", ["HR", "IT", "Sales"])
+    assert [tuple(row) for row in people] == [
+        ("HR", "Sam", {"department": "HR", "respondent": "Sam"}),
+        ("IT", "Ana", {"department": "IT", "respondent": "Ana"}),
+        (None, None, {"organisation": "dtL evil.exe", "industry": "retail", "size": 3}),
+    ]
+
+
+def test_names_stored_before_the_cleaning_are_shown_clean(store: Store) -> None:
+    bank = store.put_bank(BANK_TEXT, "default", "1.0")
+    record, _, _ = store.create_engagement(bank, "Acme", "Jo", "", ["HR", "IT"])
+    respondent, _ = store.add_respondent(record.id, "HR", "Sam")
+    own, _ = store.create_assessment(bank, {"organisation": "Acme"})
+    with store.engine.begin() as conn:  # as an older Threadline stored them
+        conn.execute(engagements.update().values(client=SPOOF, consultant="\u202eoJ", departments=["HR\u202e", "IT"]))
+        conn.execute(
+            assessments.update()
+            .where(assessments.c.id == respondent)
+            .values(department="HR\u202e", respondent="\u202eSam")
+        )
+        conn.execute(assessments.update().where(assessments.c.id == own).values(context={"organisation": SPOOF}))
+
+    shown = store.engagement(record.id)
+    assert (shown.client, shown.consultant, shown.departments) == ("dtL evil.exe", "oJ", ("HR", "IT"))
+    assert [(r.department, r.respondent) for r in store.respondents(record.id)] == [("HR", "Sam")]
+    assert (store.assessment(respondent).department, store.assessment(respondent).respondent) == ("HR", "Sam")
+    assert store.assessment(own).context == {"organisation": "dtL evil.exe"}
+    assert store.add_respondent(record.id, "HR")[0] > respondent  # the cleaned department is still offered
+
+
+# --- deleting responses and engagements (issue 14: personal data) -----------------------------------
+
+
+def _engagement_with_people(store: Store) -> tuple[EngagementRecord, str, str, list[int]]:
+    bank = store.put_bank(BANK_TEXT, "default", "1.0")
+    record, invite, dashboard = store.create_engagement(bank, "Acme", "Jo", "", ["HR", "IT"])
+    people = []
+    for department, name in (("HR", "Sam Private"), ("IT", None), ("IT", "Ana Private")):
+        respondent, token = store.add_respondent(record.id, department, name)
+        store.save_answer(respondent, "q1", "o1")
+        store.save_note(respondent, "q1", f"note of {name}")
+        store.enable_share(respondent, token)
+        store.submit(respondent)
+        people.append(respondent)
+    consensus, _ = store.consensus_assessment(record.id, dashboard)
+    store.save_answer(consensus, "q1", "o2")
+    store.save_reason(consensus, "q1", "Agreed in the workshop")
+    return record, invite, dashboard, [*people, consensus]
+
+
+def _rows_of(store: Store, assessment_ids: list[int], engagement_id: int) -> dict[str, int]:
+    ids = ",".join(str(i) for i in assessment_ids)
+    queries = {
+        "assessments": f"SELECT count(*) FROM assessments WHERE id IN ({ids}) OR engagement_id = {engagement_id}",
+        "answers": f"SELECT count(*) FROM answers WHERE assessment_id IN ({ids})",
+        "consensus_reasons": f"SELECT count(*) FROM consensus_reasons WHERE assessment_id IN ({ids})",
+        "links": f"SELECT count(*) FROM links WHERE assessment_id IN ({ids}) OR engagement_id = {engagement_id}",
+        "engagements": f"SELECT count(*) FROM engagements WHERE id = {engagement_id}",
+    }
+    with store.engine.connect() as conn:
+        return {table: int(conn.scalar(sa.text(query))) for table, query in queries.items()}
+
+
+def test_a_consultant_deletes_one_response_and_nothing_else(store: Store) -> None:
+    record, _, dashboard, (sam, anonymous, ana, consensus) = _engagement_with_people(store)
+
+    store.delete_respondent(record.id, sam, dashboard)
+
+    assert _rows_of(store, [sam], record.id) | {"engagements": 0} == {
+        "assessments": 3,  # the engagement's other two responses and the consensus
+        "answers": 0,
+        "consensus_reasons": 0,
+        "links": 2,  # the invite and the dashboard link
+        "engagements": 0,
+    }
+    assert [r.assessment_id for r in store.respondents(record.id)] == [anonymous, ana]
+    assert "Sam Private" not in all_stored_text(store.engine)
+    assert "note of Sam Private" not in all_stored_text(store.engine)
+    assert store.respondent_answers([record.id]) == {anonymous: {"q1": "o1"}, ana: {"q1": "o1"}}
+    assert store.assessment(consensus).answers == {"q1": "o2"}
+
+
+def test_deleting_a_response_needs_the_current_dashboard_link_and_a_respondent_of_that_engagement(
+    store: Store,
+) -> None:
+    record, invite, dashboard, (sam, _, _, consensus) = _engagement_with_people(store)
+    other, _, other_dashboard, (stranger, *_) = _engagement_with_people(store)
+    with pytest.raises(PermissionError):
+        store.delete_respondent(record.id, sam, invite)
+    with pytest.raises(PermissionError):
+        store.delete_respondent(record.id, sam, other_dashboard)
+    with pytest.raises(NotFoundError):
+        store.delete_respondent(record.id, stranger, dashboard)
+    with pytest.raises(NotFoundError):
+        store.delete_respondent(record.id, consensus, dashboard)  # the consensus goes with the engagement
+    assert len(store.respondents(record.id)) == 3 and len(store.respondents(other.id)) == 3
+
+
+def test_a_consultant_deletes_a_whole_engagement(store: Store) -> None:
+    record, invite, dashboard, assessment_ids = _engagement_with_people(store)
+    other, _, _, other_ids = _engagement_with_people(store)
+    before_other = _rows_of(store, other_ids, other.id)
+
+    store.delete_engagement(record.id, dashboard)
+
+    assert _rows_of(store, assessment_ids, record.id) == {
+        "assessments": 0,
+        "answers": 0,
+        "consensus_reasons": 0,
+        "links": 0,
+        "engagements": 0,
+    }
+    assert store.find_engagement_link(invite) is None and store.find_engagement_link(dashboard) is None
+    with pytest.raises(NotFoundError):
+        store.engagement(record.id)
+    stored = all_stored_text(store.engine)
+    assert stored.count("Sam Private") == 3  # the other engagement's Sam only: name, context and note
+    assert _rows_of(store, other_ids, other.id) == before_other
+
+
+def test_deleting_the_first_round_keeps_the_later_rounds_as_their_own_series(store: Store) -> None:
+    bank = store.put_bank(BANK_TEXT, "default", "1.0")
+    first, _, first_dashboard = store.create_engagement(bank, "Acme", "Jo", "", ["HR"])
+    second, _, second_dashboard = store.create_engagement(bank, "Acme", "Jo", "", ["HR"], series_id=first.id)
+    third, _, _ = store.create_engagement(bank, "Acme", "Jo", "", ["HR"], series_id=first.id)
+
+    store.delete_engagement(first.id, first_dashboard)
+
+    assert [(r.id, r.series_id, r.round) for r in store.series(second.id)] == [
+        (second.id, second.id, 2),
+        (third.id, second.id, 3),
+    ]
+    fourth, _, _ = store.create_engagement(bank, "Acme", "Jo", "", ["HR"], series_id=third.id)
+    assert (fourth.series_id, fourth.round) == (second.id, 4)
+    store.delete_engagement(second.id, second_dashboard)
+    assert [(r.id, r.series_id) for r in store.series(third.id)] == [(third.id, third.id), (fourth.id, third.id)]
+
+
+def test_deleting_an_engagement_needs_its_current_dashboard_link(store: Store) -> None:
+    record, invite, dashboard, _ = _engagement_with_people(store)
+    new_dashboard = store.rotate_engagement_link(record.id, "dashboard", dashboard)
+    for wrong in (invite, dashboard, "not a token"):
+        with pytest.raises(PermissionError):
+            store.delete_engagement(record.id, wrong)
+    assert store.engagement(record.id).id == record.id
+    store.delete_engagement(record.id, new_dashboard)
+    with pytest.raises(NotFoundError):
+        store.delete_engagement(record.id, new_dashboard)

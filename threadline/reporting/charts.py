@@ -16,6 +16,8 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -24,11 +26,14 @@ import plotly.graph_objects as go
 from scoring.bank import Bank
 from scoring.engine import Result
 from threadline.reporting.summary import ranked_gaps
+from threadline.text import clean_name
 
 INK = "#1f2933"
 GRID = "#d5dedc"
 SCORE_COLOUR = "#0f766e"
 TARGET_COLOUR = "#c2410c"
+PEER_COLOUR = "#52606d"  # 6.4:1 on white: the median line is read, not only seen
+PEER_BAND = "rgba(82, 96, 109, 0.16)"
 RING_HEADROOM = 0.5
 DAY_MS = 86_400_000
 FONT = dict(family="Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif", size=14, color=INK)
@@ -77,13 +82,16 @@ TEMPLATE = go.layout.Template(
 """What the figures use of Plotly's "plotly_white", with this app's ink and grid colours."""
 
 
-def radar(bank: Bank, result: Result, score_name: str = "Your score") -> go.Figure:
+def radar(bank: Bank, result: Result, score_name: str = "Your score", peers: PeerBand | None = None) -> go.Figure:
     """Dimension scores (and targets where set) on the bank's level scale, one spoke a dimension.
 
-    `score_name` names the score trace in the legend ("Their score" on a share link).
+    `score_name` names the score trace in the legend ("Their score" on a share link). `peers`:
+    the peer group's middle half (25th to 75th percentile) as a grey band and its median as a
+    dotted line, behind the scores.
     """
     titles = [axis_label(d.title) for d in result.dimensions]
-    traces = [
+    traces = [] if peers is None else _peer_traces(peers, titles)
+    traces += [
         _closed_trace(
             html.escape(score_name, quote=False),
             [d.score for d in result.dimensions],
@@ -154,6 +162,58 @@ def axis_label(title: str, width: int = RADAR_LABEL_WIDTH) -> str:
     return "<br>".join(html.escape(part, quote=False) for part in lines)
 
 
+@dataclass(frozen=True)
+class PeerBand:
+    """A peer group on the radar: its quartiles per dimension (result order), None where no peer assessed it."""
+
+    p25: Sequence[float | None]
+    median: Sequence[float | None]
+    p75: Sequence[float | None]
+
+
+def _peer_traces(peers: PeerBand, titles: list[str]) -> list[go.Scatterpolar]:
+    """The band (its outer edge, then the inner edge filled back to it) and the median line.
+
+    The legend says "Peers"; the page names the group and its size in words beside the chart.
+    """
+
+    def edge(values: Sequence[float | None], **style) -> go.Scatterpolar:
+        return go.Scatterpolar(
+            r=[*values, values[0]],
+            theta=[*titles, titles[0]],
+            mode="lines",
+            connectgaps=False,
+            hoverinfo="skip",
+            **style,
+        )
+
+    return [
+        edge(peers.p75, line=dict(color=PEER_COLOUR, width=0.5), showlegend=False, legendgroup="peers"),
+        edge(
+            peers.p25,
+            line=dict(color=PEER_COLOUR, width=0.5),
+            fill="tonext",
+            fillcolor=PEER_BAND,
+            name="Peers: middle half",
+            legendgroup="peers",
+        ),
+        go.Scatterpolar(
+            r=[*peers.median, peers.median[0]],
+            theta=[*titles, titles[0]],
+            mode="lines",
+            line=dict(color=PEER_COLOUR, width=2, dash="dot"),
+            connectgaps=False,
+            name="Peers: median",
+            text=[*(_level_text(v) for v in peers.median), _level_text(peers.median[0])],
+            hovertemplate="%{theta}: peer median %{text}<extra></extra>",
+        ),
+    ]
+
+
+def _level_text(value: float | None) -> str:
+    return "not assessed" if value is None else f"{value:.2f}"
+
+
 def _closed_trace(name, values, titles, colour, *, fill=None, dash=None, hover=None) -> go.Scatterpolar:
     """A polar line that returns to its first point, so the shape closes."""
     return go.Scatterpolar(
@@ -214,8 +274,9 @@ def team_radar(
         low, high = band
         traces.append(_band_edge("Highest answer", high, labels, fill=None))
         traces.append(_band_edge("Lowest answer", low, labels, fill="tonext"))
-    for n, (name, values) in enumerate(series.items()):
+    for n, (label, values) in enumerate(series.items()):
         colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
+        name = clean_name(label)  # a department's bidi controls must not move its "(n=3)"
         traces.append(
             go.Scatterpolar(
                 name=html.escape(name, quote=False),
@@ -303,7 +364,7 @@ def distribution_bars(option_labels: list[str], departments: list[str], counts: 
         figure.add_trace(
             go.Bar(
                 name=html.escape(_short(label), quote=False),
-                y=[html.escape(d, quote=False) for d in departments],
+                y=[html.escape(clean_name(d), quote=False) for d in departments],
                 x=[row[k] for row in counts],
                 orientation="h",
                 marker_color=_ramp(k, len(option_labels)),

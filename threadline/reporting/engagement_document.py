@@ -388,6 +388,42 @@ class EngagementDocument(_Part):
             return handler(data)
 
 
+SERIES_FORMAT = "threadline-engagement-series"
+SERIES_FORMAT_VERSION = 1
+
+
+class SeriesDocument(_Part):
+    """An engagement exported with all its rounds: one engagement document per round, first round first."""
+
+    model_config = ConfigDict(title="Threadline engagement series document")
+
+    format: Literal["threadline-engagement-series"]
+    format_version: Literal[1]
+    exported_at: Timestamp
+    rounds: Annotated[list[EngagementDocument], Field(min_length=1)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_series_export(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and data.get("format_version") != SERIES_FORMAT_VERSION:
+            raise _continues(
+                f"has unsupported format_version {data.get('format_version')!r}: this Threadline reads "
+                f"version {SERIES_FORMAT_VERSION}"
+            )
+        return data
+
+
+def read_series(document: object) -> SeriesDocument:
+    """``document`` (parsed JSON) as a checked ``SeriesDocument``, or EngagementImportError saying why not."""
+    try:
+        return SeriesDocument.model_validate(document)
+    except ValidationError as error:
+        found = problems(error)
+        more = len(found) - MAX_PROBLEMS
+        shown = found[:MAX_PROBLEMS] + ([f"and {more} more"] if more > 0 else [])
+        raise EngagementImportError("; ".join(shown)) from None
+
+
 @contextmanager
 def _own_bank() -> Iterator[None]:
     """Answers validated inside see only the bank of the document being validated."""

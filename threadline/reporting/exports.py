@@ -4,16 +4,27 @@ CSV files. ``responses_csv`` has one row per respondent and question; ``scores_c
 aggregated scores per dimension, for everyone and for each department the client may see
 (departments under ``MIN_GROUP`` respondents are left out: the file goes to the client). Both
 are UTF-8 with a byte-order mark (``utf-8-sig``), so that Excel opens accents correctly, with
-the csv module's defaults (comma, double quotes, CRLF line endings). Numbers are written
-with at most four decimals and a dot as decimal separator.
+the csv module's defaults (comma, double quotes, CRLF line endings) except that every cell is
+quoted (``csv.QUOTE_ALL``). Numbers are written with at most four decimals and a dot as
+decimal separator. ``SEMICOLON`` is the layout for an Excel set to a decimal-comma locale
+(Germany, Austria, Switzerland, the Nordics, most of continental Europe): there Excel opens a
+``.csv`` by splitting on its list separator, the semicolon, and reads ``3,5`` as a number, so a
+comma-separated file lands in one column and ``3.5`` becomes a date or text. That layout
+separates with ``;`` and writes decimal commas (``3,5``); nothing else changes (the same
+encoding, quoting and formula guard; only numbers the export computes get the comma, never text
+a person typed). ``COMMA`` stays the default: it is what every other program reads.
 
 Formula injection. Respondents' names, free-text answers, department and client names are
 typed by people outside the consultant's control and end up in a spreadsheet, where a cell
 starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return, which some programs
 skip before one of those) is run as a formula, e.g. ``=HYPERLINK("http://evil", "click")``.
 Every such cell is written with a single quote in front (``'=HYPERLINK(...)``), which Excel
-and LibreOffice show as text. No number in these files starts with one of those characters
-(scores lie in [1, L]), so only text is ever changed.
+and LibreOffice show as text, and so is every piece of a cell that starts with one of those
+after a ``;``, a ``,`` or a line break (see below). No number in these files starts with one of those characters
+(scores lie in [1, L]), so only text is ever changed. Quoting every cell keeps the guard
+in an Excel whose list separator is a semicolon (most of continental Europe): unquoted,
+``x;=1+1;`` has no comma, and such an Excel splits it on ``;`` into a cell ``=1+1``, which it
+runs; quoted, it stays one cell whatever the separator.
 
 JSON. ``engagement_document`` is the whole engagement (its settings, the bank's text, every
 respondent with their answers, the workshop consensus) without any token or database id;
@@ -30,6 +41,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,7 +52,13 @@ from scoring.bank import Bank, Question
 from scoring.engine import level_of, question_score
 from scoring.team import NA_COLUMN, TeamView
 from scoring.validate import parse_bank
-from threadline.reporting.engagement_document import FORMAT, FORMAT_VERSION, ConsensusPart, read_document
+from threadline.reporting.engagement_document import (
+    FORMAT,
+    FORMAT_VERSION,
+    ConsensusPart,
+    EngagementDocument,
+    read_document,
+)
 from threadline.reporting.engagement_document import EngagementImportError as EngagementImportError  # re-exported
 from threadline.storage import AnswerValue, EngagementRecord, Respondent, Store
 
@@ -97,21 +115,61 @@ def file_slug(client: str, round: int) -> str:
 # --------------------------------------------------------------------------- CSV
 
 
+@dataclass(frozen=True)
+class CsvLayout:
+    """How a CSV file separates its cells and writes a decimal number."""
+
+    delimiter: str
+    decimal: str
+
+
+COMMA = CsvLayout(",", ".")
+"""The default: comma-separated, decimal point (Excel in English, most other programs)."""
+SEMICOLON = CsvLayout(";", ",")
+"""For Excel in a decimal-comma locale (Germany, the Nordics...): semicolon-separated, decimal comma."""
+
+
+# A formula start at the start of the cell, or after a separator another spreadsheet may split
+# on (a semicolon, a comma, a line break), even behind double quotes; and a separator that ends
+# the cell, where the piece after it would start with the closing double quote and swallow the
+# line break as a quoted cell.
+_FORMULA_AT_A_CELL_START = re.compile(r'(^|[;,\r\n])("*)(?=[=+\-@\t\r])|([;,\r\n])("*)$')
+
+
 def csv_cell(value: object) -> str:
-    """One CSV cell: None is empty, text that a spreadsheet would run as a formula gets a quote."""
+    """One CSV cell: None is empty; a quote goes before every formula start a spreadsheet may see.
+
+    That is the cell's start and, for an Excel that splits on semicolons (or meets a line
+    break outside quotes), the start of each piece after a ``;``, ``,`` or line break, and
+    after one that ends the cell: ``x;=1+1;`` is written ``x;'=1+1;'``.
+    """
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return _FORMULA_AT_A_CELL_START.sub(_quoted, text)
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """A CSV file as UTF-8 with a byte-order mark, CRLF line endings, every cell guarded."""
+def _quoted(found: re.Match[str]) -> str:
+    separator, quotes = (found.group(1), found.group(2)) if found.group(3) is None else (found.group(3), found.group(4))
+    return separator + quotes + "'"
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]], layout: CsvLayout = COMMA) -> bytes:
+    """A CSV file as UTF-8 with a byte-order mark, CRLF line endings, every cell quoted and guarded.
+
+    A float cell is a figure: at most four decimals, with the layout's decimal separator.
+    """
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=layout.delimiter, quoting=csv.QUOTE_ALL)
     writer.writerow(header)
-    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    writer.writerows([csv_cell(_cell_text(value, layout)) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _cell_text(value: object, layout: CsvLayout) -> object:
+    if isinstance(value, float):
+        return number(value).replace(".", layout.decimal)
+    return value
 
 
 def number(value: float | None) -> str:
@@ -121,7 +179,12 @@ def number(value: float | None) -> str:
     return f"{round(float(value), 4):g}"
 
 
-def responses_csv(store: Store, engagement: EngagementRecord, bank: Bank) -> bytes:
+def _figure(value: float | None) -> float | None:
+    """A computed figure for a CSV cell (written by `csv_bytes` in the file's layout)."""
+    return None if value is None else float(value)
+
+
+def responses_csv(store: Store, engagement: EngagementRecord, bank: Bank, layout: CsvLayout = COMMA) -> bytes:
     """Every respondent (started or submitted) and every question of the bank, one row each.
 
     Respondents are numbered 1..N in the order they joined; see ``RESPONSE_COLUMNS``.
@@ -133,7 +196,7 @@ def responses_csv(store: Store, engagement: EngagementRecord, bank: Bank) -> byt
         for number_, respondent in enumerate(respondents, start=1)
         for question in bank.questions.values()
     )
-    return csv_bytes(RESPONSE_COLUMNS, rows)
+    return csv_bytes(RESPONSE_COLUMNS, rows, layout)
 
 
 def _response_row(
@@ -147,7 +210,7 @@ def _response_row(
     return [*person, *asked, *_answer_cells(bank, question, given)]
 
 
-def _answer_cells(bank: Bank, question: Question, given: Mapping[str, AnswerValue]) -> list[str]:
+def _answer_cells(bank: Bank, question: Question, given: Mapping[str, AnswerValue]) -> list[object]:
     """option_id, option_text, text and score of one stored answer (all empty when unanswered)."""
     if question.id not in given:
         return ["", "", "", ""]
@@ -167,18 +230,18 @@ def _answer_cells(bank: Bank, question: Question, given: Mapping[str, AnswerValu
         MULTI_SEPARATOR.join(chosen),
         MULTI_SEPARATOR.join(labels[option_id] for option_id in chosen),
         "",
-        number(question_score(bank, question, answer)),
+        _figure(question_score(bank, question, answer)),
     ]
 
 
-def scores_csv(bank: Bank, view: TeamView) -> bytes:
+def scores_csv(bank: Bank, view: TeamView, layout: CsvLayout = COMMA) -> bytes:
     """The mean score per dimension for everyone, then each department the client may see.
 
     Departments come from ``view.client_safe()``, so a group under ``MIN_GROUP`` respondents
     never appears. min, max, sd and alignment are team figures: empty on department rows.
     """
     safe = view.client_safe()
-    return csv_bytes(SCORE_COLUMNS, [*_team_rows(bank, safe), *_department_rows(bank, safe)])
+    return csv_bytes(SCORE_COLUMNS, [*_team_rows(bank, safe), *_department_rows(bank, safe)], layout)
 
 
 def _team_rows(bank: Bank, view: TeamView) -> list[list[object]]:
@@ -191,8 +254,8 @@ def _team_rows(bank: Bank, view: TeamView) -> list[list[object]]:
             everyone,
             dimension.id,
             dimension.title,
-            number(stats.mean[d]),
-            *map(number, (stats.minimum[d], stats.maximum[d], stats.sd[d], stats.alignment[d])),
+            _figure(stats.mean[d]),
+            *map(_figure, (stats.minimum[d], stats.maximum[d], stats.sd[d], stats.alignment[d])),
             _level_name(bank, stats.mean[d]),
         ]
         for d, dimension in enumerate(bank.dimensions)
@@ -209,7 +272,7 @@ def _department_rows(bank: Bank, view: TeamView) -> list[list[object]]:
             int(departments.count[k]),
             dimension.id,
             dimension.title,
-            number(means[k, d]),
+            _figure(means[k, d]),
             *TEAM_ONLY,
             _level_name(bank, means[k, d]),
         ]
@@ -239,6 +302,12 @@ def engagement_document(store: Store, engagement_id: int, dashboard_token: str) 
     The dashboard token must be the engagement's current one (PermissionError otherwise): it
     opens the workshop consensus, which this creates (empty) if the workshop never started.
     """
+    consensus_id, _ = store.consensus_assessment(engagement_id, dashboard_token)
+    return round_document(store, engagement_id, consensus_id)
+
+
+def round_document(store: Store, engagement_id: int, consensus_id: int | None) -> dict[str, Any]:
+    """One round's document, with the consensus of that id (None: the round has none)."""
     record = store.engagement(engagement_id)
     content = store.bank_content(record.bank_hash)
     if content is None:
@@ -255,7 +324,7 @@ def engagement_document(store: Store, engagement_id: int, dashboard_token: str) 
             _respondent_part(respondent, answers.get(respondent.assessment_id, {}))
             for respondent in store.respondents(engagement_id)
         ],
-        "consensus": _consensus_part(store, engagement_id, dashboard_token),
+        "consensus": None if consensus_id is None else _consensus_part(store, consensus_id),
     }
 
 
@@ -285,9 +354,8 @@ def _respondent_part(respondent: Respondent, given: Mapping[str, AnswerValue]) -
     }
 
 
-def _consensus_part(store: Store, engagement_id: int, dashboard_token: str) -> dict[str, Any] | None:
+def _consensus_part(store: Store, assessment_id: int) -> dict[str, Any] | None:
     """The agreed answers and reasons; None when the workshop recorded nothing."""
-    assessment_id, _ = store.consensus_assessment(engagement_id, dashboard_token)
     given = store.assessment(assessment_id).answers
     reasons = store.reasons(assessment_id)
     if not given and not reasons:
@@ -330,7 +398,13 @@ def import_engagement(store: Store, document: object) -> tuple[EngagementRecord,
     its own series), its status and team sharing set, every respondent imported with their
     timestamps, and the consensus answers and reasons recorded.
     """
-    checked = read_document(document)
+    return import_round(store, read_document(document))
+
+
+def import_round(
+    store: Store, checked: EngagementDocument, series_id: int | None = None, where: str = "engagement"
+) -> tuple[EngagementRecord, str, str]:
+    """Create one round from a checked document (the next round of ``series_id``, or a new series)."""
     bank_hash = store.put_bank(checked.bank.content, checked.bank.id, checked.bank.version)
     settings = checked.engagement
     try:
@@ -341,9 +415,10 @@ def import_engagement(store: Store, document: object) -> tuple[EngagementRecord,
             settings.logo_text,
             settings.departments,
             settings.closes_on,
+            series_id=series_id,
         )
     except (TypeError, ValueError) as error:
-        raise EngagementImportError(f"engagement: {error}") from None
+        raise EngagementImportError(f"{where}: {error}") from None
     for respondent in checked.respondents:
         store.import_respondent(
             record.id,

@@ -22,6 +22,13 @@ from threadline.storage import EngagementRecord, Respondent, Store
 DISAGREEMENT_WAITING = "Disagreement appears once a response is submitted."
 """The Disagreement tab before any submission (the team view exists from the first one)."""
 
+FULL_EXPORT_WARNING = (
+    "The files below hold respondents' names, their free-text answers and every department, small "
+    f"ones included (under {MIN_GROUP} responses a person's answers can be told apart). Keep them to "
+    "yourself; give the client the workbook above."
+)
+"""Said on the dashboard above every export that holds names or small groups."""
+
 FEWEST_DISPUTED = 3
 """Below this many scored questions the dashboard lists them all, with no 'How many questions' slider."""
 DISPUTED_BY_DEFAULT = 8
@@ -97,6 +104,52 @@ def responses_by_department(engagement: EngagementRecord, respondents: list[Resp
             "Shown to the client": [client_sees(n) for n in names],
         }
     )
+
+
+def changed_note(respondents: list[Respondent]) -> str | None:
+    """How many submitted responses were changed after they were submitted (None: none)."""
+    changed = sum(1 for r in respondents if r.status == "submitted" and r.changed_after_submitting)
+    if not changed:
+        return None
+    if changed == 1:
+        return "1 submitted response was changed after it was submitted; every figure includes the change."
+    return f"{changed} submitted responses were changed after they were submitted; every figure includes the change."
+
+
+def unfinished_by_department(engagement: EngagementRecord, respondents: list[Respondent]) -> pd.DataFrame:
+    """Per department: responses started and not submitted, how many of them named and anonymous."""
+    waiting = [r for r in respondents if r.status != "submitted"]
+    names = list(dict.fromkeys([*engagement.departments, *(r.department for r in respondents)]))
+    named = Counter(r.department for r in waiting if r.respondent)
+    anonymous = Counter(r.department for r in waiting if not r.respondent)
+    return pd.DataFrame(
+        {
+            "Department": [name or "" for name in names],
+            "Not submitted": [named[n] + anonymous[n] for n in names],
+            "Named": [named[n] for n in names],
+            "Anonymous": [anonymous[n] for n in names],
+        }
+    )
+
+
+def unfinished_named(respondents: list[Respondent]) -> pd.DataFrame:
+    """The named respondents who started and have not submitted (anonymous ones only count, above)."""
+    waiting = [r for r in respondents if r.status != "submitted" and r.respondent]
+    return pd.DataFrame(
+        {
+            "Name": [r.respondent for r in waiting],
+            "Department": [r.department or "" for r in waiting],
+            "Started": [f"{r.created_at:%d %b %Y}" for r in waiting],
+            "Last answer": [f"{r.answered_at:%d %b %Y %H:%M}" if r.answered_at else "none yet" for r in waiting],
+        }
+    )
+
+
+def response_label(position: int, respondent: Respondent) -> str:
+    """A response as the fieldwork tools list it: '#3 · Marketing · Ann · submitted'."""
+    status = "submitted" if respondent.status == "submitted" else "not submitted"
+    who = respondent.respondent or "anonymous"
+    return f"#{position} · {respondent.department or 'no department'} · {who} · {status}"
 
 
 def _client_departments(engagement: EngagementRecord, respondents: list[Respondent]) -> set[str]:

@@ -10,6 +10,8 @@ The package, one module per concern:
 - :mod:`~threadline.storage.banks`, :mod:`~threadline.storage.assessments`,
   :mod:`~threadline.storage.engagements`, :mod:`~threadline.storage.respondents`: the
   store's methods, one class per aggregate, that :class:`Store` combines;
+- :mod:`~threadline.storage.guesses`: wrong guesses of secrets, for the throttle;
+- :mod:`~threadline.storage.home`: the consultant's home (every round, new links, archive);
 - :mod:`~threadline.storage.records`: the records, errors, type aliases and limits.
 
 Everything the rest of Threadline uses is importable from here.
@@ -18,7 +20,9 @@ Everything the rest of Threadline uses is importable from here.
 from __future__ import annotations
 
 from threadline.storage.banks import content_hash
+from threadline.storage.guesses import Attempt
 from threadline.storage.legacy import MIGRATIONS
+from threadline.storage.peers import PeerKind, PeerScores
 from threadline.storage.records import (
     BUSY_TIMEOUT_MS,
     MAX_ID_LENGTH,
@@ -31,6 +35,7 @@ from threadline.storage.records import (
     EngagementLinkKind,
     EngagementRecord,
     EngagementStatus,
+    EngagementSummary,
     LinkKind,
     LinkLookup,
     NotFoundError,
@@ -51,14 +56,18 @@ __all__ = [
     "AnswerValue",
     "AssessmentKind",
     "AssessmentRecord",
+    "Attempt",
     "EngagementClosedError",
     "EngagementLink",
     "EngagementLinkKind",
     "EngagementRecord",
     "EngagementStatus",
+    "EngagementSummary",
     "LinkKind",
     "LinkLookup",
     "NotFoundError",
+    "PeerKind",
+    "PeerScores",
     "Respondent",
     "Status",
     "Store",

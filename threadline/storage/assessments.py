@@ -9,6 +9,16 @@ respondent has no link.
 UPDATE doubles as the existence check and shares the answer's commit, so a click
 costs one more row write but no more commits.
 
+The lifecycle of an engagement is enforced here, where a respondent's data is written:
+once the engagement is closed, or its closing date (a UTC date) has passed, saving or
+clearing an answer, saving a note and submitting a respondent's assessment raise
+:class:`EngagementClosedError` and change nothing; reopening lets them go on. The check is
+part of the assessment row's UPDATE (:func:`_writable`), so it costs no extra statement: a
+write whose UPDATE ran before the close committed is kept, one after it is refused. Self-
+assessments and the workshop's consensus are never frozen; the page, targets, context and
+share link of a respondent's assessment are not the response and stay writable, and so does
+deleting it (the respondent's right).
+
 Notes. ``consensus_reasons`` holds one note per answer of any assessment: the evidence an
 owner gives for an answer ("where is this written down?") and, on a consensus
 assessment, why the workshop agreed it. Whether a self-assessment's share view shows
@@ -18,9 +28,9 @@ its notes is the ``share_notes`` key of ``assessments.context``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
@@ -35,11 +45,21 @@ from threadline.storage.records import (
     AnswerValue,
     AssessmentKind,
     AssessmentRecord,
+    EngagementClosedError,
     LinkKind,
     LinkLookup,
     NotFoundError,
 )
-from threadline.storage.schema import UTCDateTime, answers, assessments, consensus_reasons, links
+from threadline.storage.schema import (
+    UTCDateTime,
+    answers,
+    assessments,
+    consensus_reasons,
+    engagements,
+    links,
+    peer_scores,
+)
+from threadline.text import clean_name, clean_optional
 
 
 class AssessmentStore(StoreBase):
@@ -84,9 +104,11 @@ class AssessmentStore(StoreBase):
         _check_question_id(question_id)
         now = _now()
         with self._write() as conn:
-            touched = conn.execute(self._touch_assessment, {"assessment": assessment_id, "now": now})
+            touched = conn.execute(
+                self._touch_assessment, {"assessment": assessment_id, "now": now, "today": now.date()}
+            )
             if touched.rowcount == 0:
-                raise NotFoundError(f"no assessment {assessment_id!r}")
+                _refuse(conn, assessment_id)
             conn.execute(
                 self._upsert_answer,
                 {"assessment": assessment_id, "question": question_id, "value": _answer_value(value), "now": now},
@@ -97,7 +119,7 @@ class AssessmentStore(StoreBase):
         """Built once: an answer click is the app's most frequent write."""
         return (
             assessments.update()
-            .where(assessments.c.id == sa.bindparam("assessment"))
+            .where(assessments.c.id == sa.bindparam("assessment"), _writable(sa.bindparam("today", type_=sa.Date())))
             .values(updated_at=sa.bindparam("now", type_=UTCDateTime()))
         )
 
@@ -116,8 +138,9 @@ class AssessmentStore(StoreBase):
 
     def clear_answer(self, assessment_id: int, question_id: str) -> None:
         """Remove an answer, so the question counts as unanswered again."""
+        now = _now()
         with self._write() as conn:
-            _update_assessment(conn, assessment_id, updated_at=_now())
+            _update_response(conn, assessment_id, now, updated_at=now)
             conn.execute(
                 answers.delete().where(
                     answers.c.assessment_id == assessment_id,
@@ -133,15 +156,37 @@ class AssessmentStore(StoreBase):
 
     def set_context(self, assessment_id: int, context: Mapping[str, Any]) -> None:
         """Replace the optional context (organisation, role, industry, size...)."""
-        self._update(assessment_id, context=dict(context))
+        self._update(assessment_id, context=clean_context(context))
 
     def set_targets(self, assessment_id: int, targets: Mapping[str, int] | None) -> None:
         """Replace the target level per dimension id (None: no targets set)."""
         self._update(assessment_id, targets=_targets_value(targets))
 
+    def set_target(self, assessment_id: int, dimension_id: str, level: int | None) -> dict[str, int]:
+        """Set one dimension's target level (None: back to the default); return all the targets now.
+
+        Only that dimension changes, read and written under the row's lock, so two tabs (or
+        two app servers) changing different dimensions both keep their change; the same
+        dimension changed twice keeps the later level. The other targets are as stored.
+        """
+        _check_question_id(dimension_id)
+        if level is not None and (isinstance(level, bool) or not isinstance(level, int)):
+            raise TypeError(f"a target level is an int or None, not {level!r}")
+        query = sa.select(assessments.c.targets).where(_is_assessment(assessment_id)).with_for_update()
+        with self._write() as conn:
+            row = conn.execute(query).one_or_none()
+            if row is None:
+                raise NotFoundError(f"no assessment {assessment_id!r}")
+            targets = {**(row.targets or {}), dimension_id: level}
+            merged = {dimension: value for dimension, value in targets.items() if value is not None}
+            _update_assessment(conn, assessment_id, targets=merged or None, updated_at=_now())
+        return merged
+
     def submit(self, assessment_id: int) -> None:
-        """Mark an assessment submitted, now."""
-        self._update(assessment_id, status="submitted", submitted_at=_now())
+        """Mark an assessment submitted, now (EngagementClosedError for a respondent of a closed engagement)."""
+        now = _now()
+        with self._write() as conn:
+            _update_response(conn, assessment_id, now, status="submitted", submitted_at=now, updated_at=now)
 
     def enable_share(self, assessment_id: int, private_token: str) -> str:
         """Turn the share link on (idempotent); return the share token."""
@@ -189,6 +234,20 @@ class AssessmentStore(StoreBase):
             return None
         return derive_share_token(private_token, state.share_generation)
 
+    def delete_assessment(self, assessment_id: int, private_token: str) -> None:
+        """Delete a self-assessment or a respondent's response for good, asked by its owner.
+
+        ``private_token`` must be its current private link (PermissionError otherwise). Gone
+        are its answers, its evidence notes, its private and share links and its row; the
+        bank's text stays (it is shared and holds nothing personal). A workshop consensus
+        goes only with its engagement (:meth:`EngagementStore.delete_engagement`).
+        """
+        with self._write() as conn:
+            kind = _owned_kind(conn, assessment_id, private_token)
+            if kind == "consensus":
+                raise PermissionError("a consensus assessment is deleted with its engagement")
+            _delete_assessments(conn, [assessment_id])
+
     def save_note(self, assessment_id: int, question_id: str, note: str) -> None:
         """Store the evidence note on one answer, replacing any earlier one (blank: remove it).
 
@@ -218,7 +277,9 @@ class AssessmentStore(StoreBase):
             touch = touch.where(assessments.c.kind == kind)
         mine = (consensus_reasons.c.assessment_id == assessment_id, consensus_reasons.c.question_id == question_id)
         with self._write() as conn:
-            if conn.execute(touch).rowcount == 0:
+            if conn.execute(touch.where(_writable(now.date()))).rowcount == 0:
+                if kind is None:
+                    _refuse(conn, assessment_id)
                 raise NotFoundError(f"no {kind or ''} assessment {assessment_id!r}".replace("  ", " "))
             if not note.strip():
                 conn.execute(consensus_reasons.delete().where(*mine))
@@ -246,7 +307,7 @@ def _new_assessment(conn: Connection, bank_hash: str, context: Mapping[str, Any]
     """Insert an assessment (a fresh self-assessment unless ``values`` say otherwise)."""
     row: dict[str, Any] = {
         "bank_hash": bank_hash,
-        "context": dict(context),
+        "context": clean_context(context),
         "page": 0,
         "status": "in_progress",
         "share_generation": 0,
@@ -257,6 +318,32 @@ def _new_assessment(conn: Connection, bank_hash: str, context: Mapping[str, Any]
     }
     result = conn.execute(assessments.insert().values(**(row | values)))
     return _inserted_id(result)
+
+
+def _writable(today: date | sa.BindParameter[date]) -> sa.ColumnElement[bool]:
+    """An assessment whose response may be written on ``today``: not a respondent's, or one whose
+    engagement is open and not past its closing date."""
+    open_rounds = sa.select(engagements.c.id).where(
+        engagements.c.status == "open",
+        sa.or_(engagements.c.closes_on.is_(None), engagements.c.closes_on >= today),
+    )
+    return sa.or_(assessments.c.kind != "respondent", assessments.c.engagement_id.in_(open_rounds))
+
+
+def _update_response(conn: Connection, assessment_id: int, now: datetime, **values: Any) -> None:
+    """Update an assessment's row when its response may be written now (see `_writable`)."""
+    result = conn.execute(
+        assessments.update().where(_is_assessment(assessment_id), _writable(now.date())).values(**values)
+    )
+    if result.rowcount == 0:
+        _refuse(conn, assessment_id)
+
+
+def _refuse(conn: Connection, assessment_id: int) -> NoReturn:
+    """Why a write to a response touched no row: the engagement is closed, or there is no such assessment."""
+    if conn.scalar(sa.select(assessments.c.id).where(_is_assessment(assessment_id))) is not None:
+        raise EngagementClosedError(f"the engagement of assessment {assessment_id} does not accept responses")
+    raise NotFoundError(f"no assessment {assessment_id!r}")
 
 
 def _update_assessment(conn: Connection, assessment_id: int, **values: Any) -> None:
@@ -297,6 +384,37 @@ def _share_state(conn: Connection, assessment_id: int, private_token: str, *, lo
     return row
 
 
+def _owned_kind(conn: Connection, assessment_id: int, private_token: str) -> AssessmentKind:
+    """The kind of an assessment whose current private link is ``private_token``, its row locked."""
+    if not looks_like_token(private_token):
+        raise PermissionError("not the private link of this assessment")
+    query = (
+        sa.select(assessments.c.kind)
+        .select_from(assessments.join(links, links.c.assessment_id == assessments.c.id))
+        .where(
+            _is_assessment(assessment_id),
+            links.c.token_hash == hash_token(private_token),
+            links.c.kind == "private",
+            links.c.revoked_at.is_(None),
+        )
+        .with_for_update(of=assessments)
+    )
+    kind = conn.execute(query).scalar_one_or_none()
+    if kind is None:
+        raise PermissionError("not the private link of this assessment")
+    return cast(AssessmentKind, kind)
+
+
+def _delete_assessments(conn: Connection, assessment_ids: Sequence[int]) -> None:
+    """Delete assessments with everything that references them: notes, answers, links."""
+    ids = list(assessment_ids)
+    if not ids:
+        return
+    for table in (consensus_reasons, answers, links, peer_scores):
+        conn.execute(table.delete().where(table.c.assessment_id.in_(ids)))
+    conn.execute(assessments.delete().where(assessments.c.id.in_(ids)))
+
+
 def _check_question_id(question_id: str) -> None:
     if not isinstance(question_id, str) or not 0 < len(question_id) <= MAX_ID_LENGTH:
         raise ValueError(f"invalid question id {question_id!r}")
@@ -335,7 +453,7 @@ def _record(row: Row[*tuple[Any, ...]], given: dict[str, AnswerValue]) -> Assess
     return AssessmentRecord(
         id=row.id,
         bank_hash=row.bank_hash,
-        context=row.context,
+        context=clean_context(row.context),
         targets=row.targets,
         page=row.page,
         status=row.status,
@@ -347,6 +465,11 @@ def _record(row: Row[*tuple[Any, ...]], given: dict[str, AnswerValue]) -> Assess
         answers=given,
         engagement_id=row.engagement_id,
         kind=row.kind,
-        department=row.department,
-        respondent=row.respondent,
+        department=clean_optional(row.department),
+        respondent=clean_optional(row.respondent),
     )
+
+
+def clean_context(context: Mapping[str, Any]) -> dict[str, Any]:
+    """A context with its texts (organisation, role, industry...) cleaned of bidi controls."""
+    return {key: clean_name(value) if isinstance(value, str) else value for key, value in dict(context).items()}

@@ -33,6 +33,7 @@ from threadline.links import (
 from threadline.storage.assessments import (
     AssessmentStore,
     _add_link,
+    _delete_assessments,
     _new_assessment,
 )
 from threadline.storage.banks import _check_bank
@@ -48,6 +49,7 @@ from threadline.storage.records import (
     NotFoundError,
 )
 from threadline.storage.schema import assessments, engagements, links
+from threadline.text import clean_name
 
 
 class EngagementStore(AssessmentStore):
@@ -211,6 +213,51 @@ class EngagementStore(AssessmentStore):
         """Return the consensus reasons of an assessment (question id -> reason)."""
         return self.notes(assessment_id)
 
+    def delete_respondent(self, engagement_id: int, assessment_id: int, dashboard_token: str) -> None:
+        """Delete one respondent's response for good (answers, notes, links), asked from the dashboard.
+
+        ``dashboard_token`` must be the engagement's current dashboard link (PermissionError
+        otherwise); NotFoundError when the engagement has no such respondent.
+        """
+        with self._write() as conn:
+            _update_engagement(conn, engagement_id, updated_at=_now())
+            _check_dashboard(conn, engagement_id, dashboard_token)
+            found = conn.scalar(
+                sa.select(assessments.c.id).where(
+                    assessments.c.id == assessment_id,
+                    assessments.c.engagement_id == engagement_id,
+                    assessments.c.kind == "respondent",
+                )
+            )
+            if found is None:
+                raise NotFoundError(f"engagement {engagement_id} has no respondent {assessment_id!r}")
+            _delete_assessments(conn, [assessment_id])
+
+    def delete_engagement(self, engagement_id: int, dashboard_token: str) -> None:
+        """Delete one engagement (one round) for good, asked from its dashboard.
+
+        Gone are every respondent's response and the workshop consensus (answers, notes,
+        links), the invite and dashboard links, and the engagement's row. The series' other
+        rounds stay: when the first round goes, the next becomes the series' first
+        (``series_id`` is the id of the earliest round left). The bank's text stays.
+        """
+        with self._write() as conn:
+            record = _engagement(conn, engagement_id, lock="update")
+            _check_dashboard(conn, engagement_id, dashboard_token)
+            owned = conn.execute(sa.select(assessments.c.id).where(assessments.c.engagement_id == engagement_id))
+            _delete_assessments(conn, list(owned.scalars()))
+            conn.execute(links.delete().where(links.c.engagement_id == engagement_id))
+            if record.series_id == engagement_id:
+                later = conn.execute(
+                    sa.select(engagements.c.id)
+                    .where(engagements.c.series_id == engagement_id, engagements.c.id != engagement_id)
+                    .order_by(engagements.c.round)
+                ).scalars()
+                rest = list(later)
+                if rest:
+                    conn.execute(engagements.update().where(engagements.c.id.in_(rest)).values(series_id=rest[0]))
+            conn.execute(engagements.delete().where(engagements.c.id == engagement_id))
+
     def _update_engagement(self, engagement_id: int, **values: Any) -> None:
         with self._write() as conn:
             _update_engagement(conn, engagement_id, updated_at=_now(), **values)
@@ -321,28 +368,29 @@ def _engagement_record(row: Row[*tuple[Any, ...]]) -> EngagementRecord:
         series_id=row.series_id,
         round=row.round,
         bank_hash=row.bank_hash,
-        client=row.client,
-        consultant=row.consultant,
-        logo_text=row.logo_text,
-        departments=tuple(row.departments),
+        client=clean_name(row.client),
+        consultant=clean_name(row.consultant),
+        logo_text=clean_name(row.logo_text),
+        departments=tuple(clean_name(name) for name in row.departments),
         closes_on=row.closes_on,
         status=row.status,
         share_team=bool(row.share_team),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        archived_at=row.archived_at,
     )
 
 
 def _text(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected a string, not {value!r}")
-    return value
+    return clean_name(value)
 
 
 def _departments(value: object) -> list[str]:
     if isinstance(value, str) or not isinstance(value, Sequence):
         raise TypeError(f"departments are a list of strings, not {value!r}")
-    names = list(value)
+    names = [clean_name(name) if isinstance(name, str) else name for name in value]
     if not names or not all(isinstance(name, str) and name.strip() and len(name) <= MAX_ID_LENGTH for name in names):
         raise ValueError(f"departments are 1 or more names of 1 to {MAX_ID_LENGTH} characters, not {names!r}")
     if len(set(names)) != len(names):

@@ -32,7 +32,12 @@ class NotFoundError(LookupError):
 
 
 class EngagementClosedError(Exception):
-    """Raised when a respondent joins an engagement that is closed or past its closing date."""
+    """Raised when an engagement is closed or past its closing date and a respondent joins it, or
+    a respondent's response would be written: an answer saved or cleared, a note, a submission.
+
+    The workshop's consensus and the consultant's own corrections are not respondents' writes
+    and go on after the close.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,7 @@ class EngagementRecord:
     share_team: bool
     created_at: datetime
     updated_at: datetime
+    archived_at: datetime | None = None
 
     def accepts_responses(self, today: date) -> bool:
         """Tell whether respondents may join: open, and not past the closing date."""
@@ -100,7 +106,11 @@ class EngagementLink:
 
 @dataclass(frozen=True, slots=True)
 class Respondent:
-    """One respondent of an engagement, without answers (``respondent`` None: anonymous)."""
+    """One respondent of an engagement, without answers (``respondent`` None: anonymous).
+
+    ``updated_at`` moves with every write to the response (an answer saved or cleared, a note,
+    the page); ``answered_at`` is the last time an answer was saved (None: none yet).
+    """
 
     assessment_id: int
     department: str | None
@@ -108,3 +118,19 @@ class Respondent:
     status: Status
     created_at: datetime
     submitted_at: datetime | None
+    updated_at: datetime | None = None
+    answered_at: datetime | None = None
+
+    @property
+    def changed_after_submitting(self) -> bool:
+        """A submitted response whose answers were changed after it was submitted."""
+        return self.submitted_at is not None and self.answered_at is not None and self.answered_at > self.submitted_at
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementSummary:
+    """One round as the consultant's home lists it: the engagement and its response counts."""
+
+    engagement: EngagementRecord
+    started: int
+    submitted: int

@@ -33,7 +33,8 @@ from threadline.storage.records import (
     Respondent,
     Status,
 )
-from threadline.storage.schema import answers, assessments
+from threadline.storage.schema import UTCDateTime, answers, assessments
+from threadline.text import clean_name, clean_optional
 
 
 class RespondentStore(StoreBase):
@@ -55,6 +56,7 @@ class RespondentStore(StoreBase):
         does not offer.
         """
         name = _respondent_name(respondent)
+        department = clean_name(department) if isinstance(department, str) else department
         token, now = new_token(), _now()
         with self._write() as conn:
             record = _engagement(conn, engagement_id, lock="share")
@@ -67,7 +69,16 @@ class RespondentStore(StoreBase):
         return assessment_id, token
 
     def respondents(self, engagement_id: int) -> list[Respondent]:
-        """Return the respondents of an engagement in the order they joined."""
+        """Return the respondents of an engagement in the order they joined.
+
+        Each with when its row last changed and when an answer was last saved, so a view
+        built from the submitted answers can tell it is out of date (see ``Respondent``).
+        """
+        answered_at = (
+            sa.select(sa.func.max(answers.c.updated_at))
+            .where(answers.c.assessment_id == assessments.c.id)
+            .scalar_subquery()
+        )
         query = (
             sa.select(
                 assessments.c.id,
@@ -76,12 +87,17 @@ class RespondentStore(StoreBase):
                 assessments.c.status,
                 assessments.c.created_at,
                 assessments.c.submitted_at,
+                assessments.c.updated_at,
+                sa.type_coerce(answered_at, UTCDateTime()).label("answered_at"),
             )
             .where(assessments.c.engagement_id == engagement_id, assessments.c.kind == "respondent")
             .order_by(assessments.c.id)
         )
         with self.engine.connect() as conn:
-            return [Respondent(*row) for row in conn.execute(query)]
+            return [
+                Respondent(row.id, clean_optional(row.department), clean_optional(row.respondent), *row[3:])
+                for row in conn.execute(query)
+            ]
 
     def respondent_answers(
         self, engagement_ids: Sequence[int], submitted_only: bool = True
@@ -139,6 +155,7 @@ class RespondentStore(StoreBase):
         if status == "submitted" and submitted_at is None:
             raise ValueError("a submitted response needs submitted_at")
         name = _respondent_name(respondent)
+        department = clean_optional(department) if isinstance(department, str) else department
         if department is not None and (not isinstance(department, str) or len(department) > MAX_ID_LENGTH):
             raise ValueError(f"a department is None or a string of at most {MAX_ID_LENGTH} characters")
         for question_id in answers:
@@ -188,7 +205,7 @@ def _respondent_name(respondent: str | None) -> str | None:
         return None
     if not isinstance(respondent, str):
         raise TypeError(f"a respondent's name is a string or None, not {respondent!r}")
-    name = respondent.strip()
+    name = clean_name(respondent).strip()
     if len(name) > MAX_ID_LENGTH:
         raise ValueError(f"a respondent's name has at most {MAX_ID_LENGTH} characters")
     return name or None

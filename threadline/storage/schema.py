@@ -85,6 +85,8 @@ engagements = sa.Table(
     sa.Column("invite_generation", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # revision 0003 (issue 10): set when the consultant archives the round (the home hides it)
+    sa.Column("archived_at", UTCDateTime, nullable=True),
     sa.UniqueConstraint("series_id", "round", name="uq_engagements_series_round"),
     sa.CheckConstraint("status IN ('open', 'closed')", name="ck_engagements_status"),
 )
@@ -152,6 +154,42 @@ consensus_reasons = sa.Table(
     sa.Column("question_id", sa.String(MAX_ID_LENGTH), primary_key=True),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Revision 0002 (issue 14): wrong guesses of a secret, per client address and for everyone
+# (subject "*"), so that every app server counts the same failures (threadline.throttle).
+guess_failures = sa.Table(
+    "guess_failures",
+    metadata,
+    sa.Column("scope", sa.String(64), primary_key=True),
+    sa.Column("subject", sa.String(64), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failure_at", UTCDateTime, nullable=True),
+    sa.Column("locked_until", UTCDateTime, nullable=True),
+)
+
+# Revision 0004 (issue 13): one row of scores per assessment that joins peer comparisons (written
+# when it is submitted with the choice on, rebuilt when its answers change, deleted when the owner
+# withdraws). Only scores, industry and size: no name, note or typed text.
+peer_scores = sa.Table(
+    "peer_scores",
+    metadata,
+    sa.Column(
+        "assessment_id",
+        sa.Integer,
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("bank_id", sa.String(MAX_ID_LENGTH), nullable=False),
+    sa.Column("bank_version", sa.String(MAX_ID_LENGTH), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("industry", sa.String(MAX_ID_LENGTH), nullable=True),
+    sa.Column("size", sa.String(MAX_ID_LENGTH), nullable=True),
+    sa.Column("overall", sa.Float, nullable=True),
+    sa.Column("dimensions", sa.JSON, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Index("ix_peer_scores_bank", "bank_id", "bank_version"),
 )
 
 schema_version = sa.Table(

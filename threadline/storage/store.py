@@ -15,20 +15,29 @@ import sqlalchemy as sa
 from threadline.storage import legacy, migrations
 from threadline.storage.banks import BankStore
 from threadline.storage.engagements import EngagementStore
+from threadline.storage.guesses import GuessStore
+from threadline.storage.home import HomeStore
+from threadline.storage.peers import PeerStore
 from threadline.storage.respondents import RespondentStore
 
 _MIGRATION_LOCK_KEY = 0x7468726561646C6E
 
 
-class Store(EngagementStore, RespondentStore, BankStore):
+class Store(EngagementStore, RespondentStore, HomeStore, BankStore, GuessStore, PeerStore):
     """The database of one Threadline deployment."""
 
     def migrate(self) -> int:
         """Create or upgrade the tables (idempotent); return the legacy schema version (2).
 
         Raises RuntimeError for a database made by a newer Threadline: a newer legacy
-        version, or an Alembic revision this code does not know.
+        version, or an Alembic revision this code does not know. A database already at
+        the head is only read (no lock, no write), so a read-only but current one starts.
         """
+        latest = len(legacy.MIGRATIONS)
+        with self.engine.connect() as conn:
+            current = migrations.is_current(conn, latest)
+        if current:
+            return latest
         with self._write() as conn:
             if self.dialect == "postgresql":
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))

@@ -1,10 +1,11 @@
-"""Small helpers that run in the visitor's browser, injected with `st.iframe`.
+"""Small helpers that run in the visitor's browser, injected with `st.html`.
 
-What runs there and what it keeps on the device: each page renders one hidden, zero-height
-`st.iframe` of a few lines of HTML (same-origin; `st.components.v1.html` is deprecated in
-Streamlit 1.67). Its script installs, once per page load, a helper in the parent
-window (`window.__threadlineHelper`; not `window.threadline`, which the start page's h1
-"Threadline" already names by its id) and hands it the page's instructions as JSON:
+What runs there and what it keeps on the device: each page renders one hidden `st.html`
+element holding a short script of ours (`unsafe_allow_javascript`; nothing typed by anyone is
+in it). It installs, once per page load, a helper in the window (`window.__threadlineHelper`;
+not `window.threadline`, which the start page's h1 "Threadline" already names by its id) and
+hands it the page's instructions as JSON. Streamlit runs the script again only when its HTML
+changes, that is when the instructions do:
 
 - *page turns*: on the survey, when the dimension shown changed since the last run (the last
   one is kept in the tab's `sessionStorage` under `threadline.page`), scroll Streamlit's
@@ -18,14 +19,21 @@ window (`window.__threadlineHelper`; not `window.threadline`, which the start pa
   reloading itself with `?remembered=TOKEN`, checks it against the database and offers to
   continue; "Forget this browser" (or a token the database no longer knows) removes it.
 
+- *chart code*: on the survey, once the browser is idle, it loads Streamlit's own chart code
+  (a file of this app, `static/js/PlotlyChart.*.js`) so the results page draws at once.
+
 Nothing else is stored on the device, and nothing is sent anywhere but this app.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import re
+from pathlib import Path
 from typing import Any
 
+import streamlit
 import streamlit as st
 
 STORAGE_KEY = "threadline.resume"
@@ -115,6 +123,22 @@ _HELPER = """
     url.searchParams.set(PARAM, token);
     window.location.replace(url.toString());
   }
+  // Load and run Streamlit's chart code (its largest file) while the survey is answered, once
+  // per page load, when the browser is idle: the results page then draws its charts at once.
+  let warming = false;
+  function warm(name) {
+    if (warming) { return; }
+    warming = true;
+    const main = [...document.scripts].find(function (s) { return s.src.indexOf('/static/js/index.') !== -1; });
+    if (!main) { return; }
+    const url = new URL(name, main.src).href;
+    const load = function () {
+      const done = function () { document.documentElement.dataset.threadlineChartsWarm = 'true'; };
+      import(url).then(done, function () {});
+    };
+    if (window.requestIdleCallback) { window.requestIdleCallback(load, {timeout: 3000}); }
+    else { setTimeout(load, 500); }
+  }
   window.__threadlineHelper = {
     run: function (text) {
       const config = JSON.parse(text);
@@ -123,6 +147,7 @@ _HELPER = """
         if (config.remember) { localStorage.setItem(STORAGE_KEY, config.remember); }
       } catch (e) { /* storage switched off: nothing is kept */ }
       if (config.turn) { turn(config.turn); }
+      if (config.warm) { warm(config.warm); }
       if (config.probe) { probe(); }
     }
   };
@@ -135,17 +160,11 @@ _HELPER = (
     .replace("$param", json.dumps(REMEMBERED_PARAM))
 )
 
-# Runs in the iframe: install the helper in the parent, then hand it this page's instructions.
+# This page's instructions: the helper installs itself once per page load, then runs them.
+# Streamlit runs the script when the element's HTML changes (the instructions did), not on every rerun.
 _LOADER = """<script>
-(function () {
-  const parent = window.parent;
-  if (!parent.__threadlineHelper) {
-    const script = parent.document.createElement('script');
-    script.textContent = $helper;
-    parent.document.head.appendChild(script);
-  }
-  parent.__threadlineHelper.run($config);
-})();
+$helper
+window.__threadlineHelper.run($config);
 </script>"""
 
 _STYLE = f"""<style>
@@ -159,10 +178,20 @@ def _script_tag_safe(text: str) -> str:
 
 
 def loader_html(config: dict[str, Any]) -> str:
-    """The iframe's HTML for these instructions (also what the tests read)."""
+    """The element's HTML for these instructions (also what the tests read)."""
     as_json = json.dumps(json.dumps(config, sort_keys=True))
-    loader = _LOADER.replace("$config", _script_tag_safe(as_json))
-    return loader.replace("$helper", _script_tag_safe(json.dumps(_HELPER)))
+    return _LOADER.replace("$config", _script_tag_safe(as_json)).replace("$helper", _HELPER)
+
+
+_CHART_CODE = re.compile(r"PlotlyChart\.[A-Za-z0-9_-]+\.js")
+
+
+@functools.cache
+def chart_code_name() -> str | None:
+    """The file name of Streamlit's Plotly chunk in this installed version (None if it cannot be told)."""
+    folder = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    found = [path.name for path in folder.glob("PlotlyChart.*.js") if _CHART_CODE.fullmatch(path.name)]
+    return found[0] if len(found) == 1 else None
 
 
 def run(
@@ -171,12 +200,14 @@ def run(
     remember: str | None = None,
     forget: bool = False,
     probe: bool = False,
+    warm_charts: bool = False,
 ) -> None:
-    """Render the hidden iframe that hands the browser helper this page's instructions.
+    """Render the hidden element whose script hands the browser helper this page's instructions.
 
     `turn`: `{"scope", "page", "heading", "target", "nonce"}` for page turns (see the module
     docstring); `remember`: a private token to keep; `forget`: remove the kept token; `probe`:
-    reload the start page with the kept token as `?remembered=`.
+    reload the start page with the kept token as `?remembered=`; `warm_charts`: load Streamlit's
+    chart code when the browser is idle, so that the results page draws its charts without waiting.
     """
     config: dict[str, Any] = {}
     if turn is not None:
@@ -187,9 +218,13 @@ def run(
         config["forget"] = True
     if probe:
         config["probe"] = True
+    if warm_charts and chart_code_name():
+        config["warm"] = chart_code_name()
     st.html(_STYLE)
     with st.container(key=CONTAINER_KEY):
-        st.iframe(loader_html(config), height=1, tab_index=-1)
+        # Our own script, with no text of anyone's in it (the instructions are JSON made here).
+        # Not an iframe: a new iframe document on every page turn cost more than the page itself.
+        st.html(loader_html(config), unsafe_allow_javascript=True)
 
 
 def key_class(key: str) -> str:

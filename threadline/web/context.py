@@ -5,8 +5,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from threadline.organisation import INDUSTRIES, SIZES
+
 if TYPE_CHECKING:
     from scoring.bank import Bank
+
+__all__ = ["INDUSTRIES", "MAX_TEXT", "ROLES", "SIZES", "clean_context", "minutes_to_answer", "words_to_read"]
 
 ROLES = (
     "Leadership",
@@ -17,7 +21,6 @@ ROLES = (
     "HR",
     "Other",
 )
-SIZES = ("1–9 people", "10–49 people", "50–249 people", "250–999 people", "1,000 or more")
 MAX_TEXT = 120
 WORDS_PER_MINUTE = 200  # careful reading, as of answer options one weighs against each other
 SECONDS_TO_DECIDE = 5  # per question, on top of reading it
@@ -49,7 +52,18 @@ def minutes_to_answer(bank: Bank) -> int:
     return max(5, 5 * math.floor(minutes / 5 + 0.5))
 
 
-def clean_context(organisation: str, role: str | None, industry: str, size: str | None) -> dict[str, str]:
-    """The context to store: trimmed, length-capped, empty fields left out."""
-    values = {"organisation": organisation, "role": role or "", "industry": industry, "size": size or ""}
+def clean_context(
+    organisation: str, role: str | None, industry: str | None, size: str | None, industry_detail: str = ""
+) -> dict[str, str]:
+    """The context to store: trimmed, length-capped, empty fields left out.
+
+    `industry` is a choice of INDUSTRIES; `industry_detail` the industry in the person's own words.
+    """
+    values = {
+        "organisation": organisation,
+        "role": role or "",
+        "industry": industry or "",
+        "industry_detail": industry_detail,
+        "size": size or "",
+    }
     return {key: value.strip()[:MAX_TEXT] for key, value in values.items() if value and value.strip()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from typing import Literal
 
@@ -10,11 +9,12 @@ import streamlit as st
 
 from threadline import links
 from threadline.storage import EngagementClosedError, EngagementRecord
-from threadline.web import resources
-from threadline.web.permissions import DashboardAccess
+from threadline.web import guard, resources
+from threadline.web.permissions import ConsultantAccess, DashboardAccess
 from threadline.web.session import base_url
 
 CONSULTANT_OK = "consultant_ok"
+HELD_DASHBOARDS = "consultant_dashboards"
 
 
 @dataclass(frozen=True)
@@ -74,13 +74,31 @@ def password_required() -> bool:
     return bool(resources.settings().consultant_password) and not st.session_state.get(CONSULTANT_OK)
 
 
-def check_password(given: str) -> bool:
-    """Compare in constant time; remember success for this browser session."""
+def consultant_access() -> ConsultantAccess | None:
+    """The consultant's home, for a session that gave the consultant password; None without a password set.
+
+    Without a password anyone who reaches /consultant could open, change and delete every client's
+    engagement, whatever their address (behind a proxy every browser can look local), so there is
+    no home then: the page says which setting to set.
+    """
+    if not resources.settings().consultant_password or not st.session_state.get(CONSULTANT_OK):
+        return None
+    held = st.session_state.setdefault(HELD_DASHBOARDS, {})
+    return ConsultantAccess(resources.store(), held)
+
+
+def hold_dashboard(engagement_id: int, token: str) -> None:
+    """Remember a dashboard token this session was given, so the home opens it without replacing it."""
+    st.session_state.setdefault(HELD_DASHBOARDS, {})[engagement_id] = token
+
+
+def check_password(given: str) -> guard.Outcome:
+    """Check the consultant password, throttled (`guard.check_secret`); remember success for this session."""
     expected = resources.settings().consultant_password or ""
-    ok = hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
-    if ok:
+    outcome = guard.check_secret(guard.CONSULTANT_PASSWORD, given, expected)
+    if outcome.result == "right":
         st.session_state[CONSULTANT_OK] = True
-    return ok
+    return outcome
 
 
 def invite_link(token: str) -> str:

@@ -1,4 +1,5 @@
-"""What a dashboard link may do: the one way the dashboard and the workshop write to the store.
+"""What a dashboard link may do: the one way the dashboard and the workshop write to the store;
+and what the consultant password opens: `ConsultantAccess`, the consultant's home.
 
 A `DashboardAccess` is made only from a dashboard token the store confirms is current, and it
 checks again before each write, so a tab left open on a replaced dashboard link can still read
@@ -9,9 +10,11 @@ the owner's session (`threadline.web.session`) in the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from scoring.answers import Answer, as_stored
-from threadline.storage import EngagementRecord, Store
+from threadline.storage import EngagementRecord, EngagementSummary, Store
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,13 @@ class DashboardAccess:
         self._require_current()
         self.store.set_engagement_status(self.engagement_id, "closed")
 
+    def close_round(self, engagement_id: int) -> None:
+        """Close a round of this engagement's series (the latest, when a new round starts)."""
+        self._require_current()
+        if self.store.engagement(engagement_id).series_id != self.engagement.series_id:
+            raise PermissionError("that round belongs to another engagement")
+        self.store.set_engagement_status(engagement_id, "closed")
+
     def reopen(self) -> None:
         """Take responses again."""
         self._require_current()
@@ -65,7 +75,23 @@ class DashboardAccess:
         self._require_current()
         return self.store.rotate_engagement_link(self.engagement_id, "dashboard", self.token)
 
-    def start_round(self, bank_content: str | None, bank_id: str | None = None, version: str | None = None) -> str:
+    def move_respondent(self, assessment_id: int, department: str) -> None:
+        """Put a respondent in another of the engagement's departments (a correction)."""
+        self._require_current()
+        self.store.move_respondent(self.engagement_id, assessment_id, department)
+
+    def delete_respondent(self, assessment_id: int) -> None:
+        """Delete one response for good (a test response, or at the respondent's request)."""
+        self._require_current()
+        self.store.delete_respondent(self.engagement_id, assessment_id, self.token)
+
+    def start_round(
+        self,
+        bank_content: str | None,
+        bank_id: str | None = None,
+        version: str | None = None,
+        closes_on: date | None = None,
+    ) -> str:
         """Start the series' next round, on the same bank or on the bank text given; return its dashboard token."""
         self._require_current()
         engagement = self.engagement
@@ -78,7 +104,7 @@ class DashboardAccess:
             engagement.consultant,
             engagement.logo_text,
             list(engagement.departments),
-            None,
+            closes_on,
             series_id=engagement.series_id,
         )
         return dashboard
@@ -103,3 +129,80 @@ class DashboardAccess:
         """Turn the client's consensus link off."""
         assessment_id, _ = self.consensus()
         self.store.revoke_share(assessment_id)
+
+
+@dataclass(frozen=True)
+class ConsultantAccess:
+    """What the consultant who gave the consultant password may do from the home: every engagement.
+
+    Made only by `engagement_session.consultant_access`, for a session that gave the password (with
+    no password set there is no home). Tokens are stored as hashes, so an existing dashboard link
+    cannot be shown again: `dashboard_token` returns the one this session holds (created or issued
+    here, still current), otherwise it issues a new one (`Store.issue_dashboard_link`: the old
+    dashboard link stops working; invite and consensus links already sent keep working). `held`
+    is the session's own dict (engagement id -> dashboard token).
+    """
+
+    store: Store
+    held: dict[int, str]
+
+    def summaries(self, include_archived: bool) -> list[EngagementSummary]:
+        """Every round, newest series first, with its counts."""
+        return self.store.engagement_summaries(include_archived)
+
+    def held_token(self, engagement_id: int) -> str | None:
+        """The dashboard token this session holds for a round, when it is still the current one."""
+        token = self.held.get(engagement_id)
+        if token is None or DashboardAccess.verify(self.store, token) is None:
+            self.held.pop(engagement_id, None)
+            return None
+        return token
+
+    def hold(self, engagement_id: int, token: str) -> None:
+        """Remember a dashboard token given to this session (a new engagement, a new round)."""
+        self.held[engagement_id] = token
+
+    def dashboard_token(self, engagement_id: int) -> tuple[str, bool]:
+        """A current dashboard token of the round, and whether it was issued just now."""
+        token = self.held_token(engagement_id)
+        if token is not None:
+            return token, False
+        return self.new_dashboard_link(engagement_id), True
+
+    def new_dashboard_link(self, engagement_id: int) -> str:
+        """Replace the round's dashboard link (every earlier one stops working); return the new token."""
+        token = self.store.issue_dashboard_link(engagement_id)
+        self.held[engagement_id] = token
+        return token
+
+    def new_invite_link(self, engagement_id: int) -> tuple[str, str, bool]:
+        """Replace the invite link: the new invite token, the dashboard token used, and whether it is new."""
+        dashboard, issued = self.dashboard_token(engagement_id)
+        return self.store.rotate_engagement_link(engagement_id, "invite", dashboard), dashboard, issued
+
+    def invite_token(self, engagement_id: int) -> str | None:
+        """The live invite token, when this session holds the round's dashboard token (else None)."""
+        token = self.held_token(engagement_id)
+        return None if token is None else self.store.current_invite_token(engagement_id, token)
+
+    def close(self, engagement_id: int) -> None:
+        """Take no more responses: every open survey tab is refused at its next write."""
+        self.store.set_engagement_status(engagement_id, "closed")
+
+    def reopen(self, engagement_id: int) -> None:
+        """Take responses again."""
+        self.store.set_engagement_status(engagement_id, "open")
+
+    def update_settings(self, engagement_id: int, **fields: Any) -> None:
+        """Change client, departments, closing date or header text (`Store.update_engagement`)."""
+        self.store.update_engagement(engagement_id, **fields)
+
+    def archive(self, engagement_id: int, archived: bool) -> None:
+        """Archive a round, or bring it back."""
+        self.store.set_archived(engagement_id, archived)
+
+    def delete(self, engagement_id: int) -> None:
+        """Delete a round with every response, the consensus and every link, for good."""
+        token, _ = self.dashboard_token(engagement_id)
+        self.store.delete_engagement(engagement_id, token)
+        self.held.pop(engagement_id, None)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -18,6 +20,7 @@ import streamlit as st
 from scoring.answers import Answer, as_answers, as_stored
 from scoring.bank import Bank
 from threadline import links
+from threadline.storage import EngagementClosedError
 from threadline.web import resources
 
 SESSION_KEY = "assessment"
@@ -115,6 +118,9 @@ def _load(token: str, editable: bool) -> Assessment | LinkProblem:
         bank = resources.stored_bank(record.bank_hash)
     except Exception:  # a stored bank that no longer parses: say so, never a traceback
         return LinkProblem("broken")
+    flags: dict[str, Any] = {}
+    if record.kind == "respondent" and record.engagement_id is not None:
+        flags[CLOSED_FLAG] = not store.engagement(record.engagement_id).accepts_responses(today())
     return Assessment(
         token=token,
         editable=editable,
@@ -130,22 +136,31 @@ def _load(token: str, editable: bool) -> Assessment | LinkProblem:
         kind=record.kind,
         # a share link gets the notes only when the owner shares them: they never reach its session otherwise
         notes=store.notes(record.id) if editable or (record.context or {}).get(SHARE_NOTES_KEY) else {},
+        flags=flags,
     )
 
 
 def record_answer(assessment: Assessment, question_id: str, value: AnswerChange) -> None:
-    """Keep one answer (or its absence, `UNANSWERED`) and write it to the database now."""
+    """Keep one answer (or its absence, `UNANSWERED`) and write it to the database now.
+
+    When the store refuses because the engagement has closed, nothing changes (see `_frozen_check`).
+    """
     if not assessment.editable:
         raise PermissionError("a read-only link cannot change answers")
     store = resources.store()
     if value is UNANSWERED:
-        if assessment.answers.pop(question_id, UNANSWERED) is not UNANSWERED:
-            store.clear_answer(assessment.id, question_id)
+        if question_id in assessment.answers:
+            with _frozen_check(assessment, question_id):
+                store.clear_answer(assessment.id, question_id)
+            assessment.answers.pop(question_id)
+            _written(assessment)
         return
     if assessment.answers.get(question_id, UNANSWERED) == value:
         return
+    with _frozen_check(assessment, question_id):
+        store.save_answer(assessment.id, question_id, as_stored(value))
     assessment.answers[question_id] = value
-    store.save_answer(assessment.id, question_id, as_stored(value))
+    _written(assessment)
 
 
 def record_note(assessment: Assessment, question_id: str, note: str) -> None:
@@ -153,11 +168,13 @@ def record_note(assessment: Assessment, question_id: str, note: str) -> None:
     _require_owner(assessment, "change notes")
     if assessment.notes.get(question_id, "") == note:
         return
-    resources.store().save_note(assessment.id, question_id, note)
+    with _frozen_check(assessment, question_id):
+        resources.store().save_note(assessment.id, question_id, note)
     if note.strip():
         assessment.notes[question_id] = note
     else:
         assessment.notes.pop(question_id, None)
+    _written(assessment)
 
 
 def set_share_notes(assessment: Assessment, share: bool) -> None:
@@ -187,11 +204,68 @@ def set_targets(assessment: Assessment, targets: dict[str, int]) -> None:
     resources.store().set_targets(assessment.id, assessment.targets)
 
 
+def set_target(assessment: Assessment, dimension_id: str, level: int) -> None:
+    """Keep one target level; the others come back as stored, with what other tabs set meanwhile."""
+    _require_owner(assessment, "set targets")
+    assessment.targets = resources.store().set_target(assessment.id, dimension_id, level)
+    for dimension, stored in assessment.targets.items():  # the results page's sliders show them too
+        if f"target:{assessment.id}:{dimension}" in st.session_state and dimension != dimension_id:
+            st.session_state[f"target:{assessment.id}:{dimension}"] = stored
+
+
 def submit(assessment: Assessment) -> None:
     """Mark the assessment as submitted."""
     _require_owner(assessment, "submit")
+    with _frozen_check(assessment, None):
+        resources.store().submit(assessment.id)
     assessment.status = "submitted"
-    resources.store().submit(assessment.id)
+    _written(assessment, rerun=False)  # the survey goes to the results page anyway
+
+
+CLOSED_FLAG = "closed"
+CLOSED_NOTICE = (
+    "This survey has closed, so your answers can no longer be changed or submitted. Everything you "
+    "gave before it closed is kept. If you have just changed an answer or a note, that change was not "
+    "saved. If the consultant reopens the survey, reload this page to carry on from here."
+)
+
+
+def closed_notice(assessment: Assessment) -> None:
+    """Say so in plain words when the engagement of this response has closed (found at load or at a write)."""
+    if assessment.flags.get(CLOSED_FLAG):
+        st.error(CLOSED_NOTICE, icon=":material/lock:")
+
+
+@contextmanager
+def _frozen_check(assessment: Assessment, question_id: str | None) -> Iterator[None]:
+    """Run a write to a respondent's response; when the store refuses it (the engagement has
+    closed), keep the working copy as stored, flag the session and rerun the whole page.
+
+    The widgets of ``question_id`` are dropped from the session, so they are made again from the
+    stored answer and note: the page never shows a change that was not saved.
+    """
+    try:
+        yield
+    except EngagementClosedError:
+        assessment.flags[CLOSED_FLAG] = True
+        if question_id is not None:
+            _forget_widgets(assessment.id, question_id)
+        st.rerun()  # in a widget callback (a fragment's too), a rerun of the whole page
+
+
+def _written(assessment: Assessment, *, rerun: bool = True) -> None:
+    """After a write the store took, the working copy updated: a session flagged closed was reopened
+    meanwhile, so the flag goes and, with ``rerun``, the whole page reruns without the notice."""
+    if assessment.flags.pop(CLOSED_FLAG, False) and rerun:
+        st.rerun()
+
+
+def _forget_widgets(assessment_id: int, question_id: str) -> None:
+    """Drop the survey's widgets of one question (keys ``answer:<assessment>:<question>:<part>``)."""
+    prefix = f"answer:{assessment_id}:{question_id}:"
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        if ":" not in key[len(prefix) :]:
+            del st.session_state[key]
 
 
 def today() -> dt.date:

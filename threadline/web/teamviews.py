@@ -25,10 +25,16 @@ from threadline.web.session import base_url
 def team_view_of(engagement: EngagementRecord, bank: Bank, respondents: list[Respondent]) -> TeamView | None:
     """The team view of an engagement's submitted responses (None before the first one).
 
-    Cached per engagement and per set of submissions, so reruns that change nothing are free.
+    Cached per engagement and per state of the submitted responses, so reruns that change
+    nothing are free. The state includes each response's ``updated_at``, which every write to
+    it moves: an answer a submitted respondent changes afterwards reaches every view at once
+    (keyed on ``submitted_at`` alone, the dashboard kept showing the answer as submitted while
+    the responses CSV, read from the store, had the new one).
     """
     submitted = tuple(
-        (r.assessment_id, r.department or "", r.submitted_at) for r in respondents if r.status == "submitted"
+        (r.assessment_id, r.department or "", r.submitted_at, r.updated_at)
+        for r in respondents
+        if r.status == "submitted"
     )
     if not submitted:
         return None
@@ -37,13 +43,13 @@ def team_view_of(engagement: EngagementRecord, bank: Bank, respondents: list[Res
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _cached_view(
-    engagement_id: int, bank_hash: str, order: tuple[str, ...], submitted: tuple[tuple[int, str, object], ...]
+    engagement_id: int, bank_hash: str, order: tuple[str, ...], submitted: tuple[tuple[int, str, object, object], ...]
 ) -> TeamView:
     bank = resources.stored_bank(bank_hash)
     answers = resources.store().respondent_answers([engagement_id])
-    ids = [assessment_id for assessment_id, _, _ in submitted]
+    ids = [assessment_id for assessment_id, *_ in submitted]
     table = encode(bank, [answers.get(aid, {}) for aid in ids])
-    return team_view(bank, table, [department for _, department, _ in submitted], order)
+    return team_view(bank, table, [department for _, department, *_ in submitted], order)
 
 
 def disputed_questions_shown(view: TeamView) -> list[str]:
