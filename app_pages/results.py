@@ -409,12 +409,11 @@ def compare_changed() -> None:
 def show_compare_choice() -> None:
     """Joining the peer comparison, or leaving it: off until the owner turns it on."""
     st.toggle(
-        "Include my anonymous scores in comparisons with other organisations",
+        peers.CHOICE_LABEL,
         value=peers.compared(assessment),
         key=f"compare:{assessment.id}",
         on_change=compare_changed,
-        help="Only your scores, your industry and your size are used: never your name, notes or typed answers. "
-        "Turn it off to withdraw them at once.",
+        help=peers.CHOICE_HELP,
     )
 
 

@@ -318,12 +318,11 @@ if flag_missing:
 last_page = page == len(dimensions) - 1
 if last_page and assessment.kind == "self":
     st.checkbox(
-        "Include my anonymous scores in comparisons with other organisations",
+        peers.CHOICE_LABEL,
         value=peers.compared(assessment),
         key=f"compare:{assessment.id}",
         on_change=compare_choice_changed,
-        help="Only your scores, your industry and your size: never your name, notes or typed answers. "
-        "You can withdraw them at any time on the results page.",
+        help=peers.CHOICE_HELP,
     )
 if last_page:
     back, forward = st.columns(2)

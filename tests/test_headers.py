@@ -12,10 +12,7 @@ refused; another site cannot frame the app.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -122,41 +119,13 @@ def test_install_wraps_streamlits_middleware_once() -> None:
 
 
 # --------------------------------------------------------------------------- a running server
-
-
-class LaunchedServer(LiveServer):
-    """The app as `make run` starts it: `python -m threadline.serve run app.py ...`."""
-
-    def start(self) -> None:
-        assert self.process is None, "already running"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("THREADLINE_", "STREAMLIT_"))}
-        env["DATABASE_URL"] = self.database_url
-        command = [
-            sys.executable,
-            "-m",
-            "threadline.serve",
-            "run",
-            "app.py",
-            "--server.port",
-            str(self.port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ]
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        self._wait_healthy()
+# LiveServer starts the app as `make run` does: `python -m threadline.serve run app.py ...`.
 
 
 @pytest.fixture(scope="module", name="server")
-def server_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaunchedServer]:
+def server_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("headers")
-    server = LaunchedServer(port=_free_port(), database=folder / "threadline.db", log=folder / "streamlit.log")
+    server = LiveServer(port=_free_port(), database=folder / "threadline.db", log=folder / "streamlit.log")
     server.start()
     try:
         yield server
@@ -165,7 +134,7 @@ def server_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launche
 
 
 @pytest.fixture(name="store")
-def store_fixture(server: LaunchedServer) -> Iterator[Store]:
+def store_fixture(server: LiveServer) -> Iterator[Store]:
     opened = Store(server.database_url)
     opened.migrate()  # the server migrates on its first page; a test may write before that
     try:
@@ -188,7 +157,7 @@ def assert_secure(headers: dict[str, str], cache: str = "no-store") -> None:
     assert headers.get("cache-control") == cache, headers
 
 
-def test_real_responses_carry_the_headers(server: LaunchedServer) -> None:
+def test_real_responses_carry_the_headers(server: LiveServer) -> None:
     page = fetch_headers(server.url + "/")
     assert_secure(page)
     assert "strict-transport-security" not in page  # plain HTTP
@@ -229,7 +198,7 @@ def assert_nothing_refused(errors: list[str], violations: list[str]) -> None:
 
 @pytest.mark.browser
 def test_the_app_works_under_the_policy(
-    server: LaunchedServer, chromium_available: None, context: Any, bank: Bank, store: Store
+    server: LiveServer, chromium_available: None, context: Any, bank: Bank, store: Store
 ) -> None:
     page, errors, violations = _watched(context)
     survey = Survey.begin(page, server, bank, store)
@@ -258,7 +227,7 @@ def test_the_app_works_under_the_policy(
 
 
 @pytest.mark.browser
-def test_the_policy_refuses_an_external_image(server: LaunchedServer, chromium_available: None, context: Any) -> None:
+def test_the_policy_refuses_an_external_image(server: LiveServer, chromium_available: None, context: Any) -> None:
     page, _errors, violations = _watched(context)
     page.goto(server.url + "/")
     settle(page, page.get_by_role("button", name="Start the assessment"))
@@ -271,7 +240,7 @@ def test_the_policy_refuses_an_external_image(server: LaunchedServer, chromium_a
 
 
 @pytest.mark.browser
-def test_another_site_cannot_frame_the_app(server: LaunchedServer, chromium_available: None, context: Any) -> None:
+def test_another_site_cannot_frame_the_app(server: LiveServer, chromium_available: None, context: Any) -> None:
     page, _errors, _violations = _watched(context)
     other = f"http://localhost:{server.port}/framer"  # another origin than 127.0.0.1 for the browser
     page.route(
@@ -312,7 +281,7 @@ def _engagement_with_answers(store: Store, bank: Bank) -> str:
 
 @pytest.mark.browser
 def test_the_dashboard_a_download_and_an_upload_work_under_the_policy(
-    server: LaunchedServer, chromium_available: None, context: Any, bank: Bank, store: Store, tmp_path: Path
+    server: LiveServer, chromium_available: None, context: Any, bank: Bank, store: Store, tmp_path: Path
 ) -> None:
     from tests.test_accessibility import _open_expanders
 

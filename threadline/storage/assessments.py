@@ -363,11 +363,12 @@ def _add_link(conn: Connection, token: str, assessment_id: int, kind: LinkKind, 
     )
 
 
-def _share_state(conn: Connection, assessment_id: int, private_token: str, *, lock: bool) -> Row[*tuple[Any, ...]]:
+def _by_private_link(columns: Sequence[Any], assessment_id: int, private_token: str) -> sa.Select[Any]:
+    """The assessment's `columns`, found only through its current private link (PermissionError for a bad token)."""
     if not looks_like_token(private_token):
         raise PermissionError("not the private link of this assessment")
-    query = (
-        sa.select(assessments.c.share_generation, assessments.c.share_active)
+    return (
+        sa.select(*columns)
         .select_from(assessments.join(links, links.c.assessment_id == assessments.c.id))
         .where(
             _is_assessment(assessment_id),
@@ -376,6 +377,11 @@ def _share_state(conn: Connection, assessment_id: int, private_token: str, *, lo
             links.c.revoked_at.is_(None),
         )
     )
+
+
+def _share_state(conn: Connection, assessment_id: int, private_token: str, *, lock: bool) -> Row[*tuple[Any, ...]]:
+    columns = (assessments.c.share_generation, assessments.c.share_active)
+    query = _by_private_link(columns, assessment_id, private_token)
     if lock:
         query = query.with_for_update(of=assessments)
     row = conn.execute(query).one_or_none()
@@ -386,19 +392,7 @@ def _share_state(conn: Connection, assessment_id: int, private_token: str, *, lo
 
 def _owned_kind(conn: Connection, assessment_id: int, private_token: str) -> AssessmentKind:
     """The kind of an assessment whose current private link is ``private_token``, its row locked."""
-    if not looks_like_token(private_token):
-        raise PermissionError("not the private link of this assessment")
-    query = (
-        sa.select(assessments.c.kind)
-        .select_from(assessments.join(links, links.c.assessment_id == assessments.c.id))
-        .where(
-            _is_assessment(assessment_id),
-            links.c.token_hash == hash_token(private_token),
-            links.c.kind == "private",
-            links.c.revoked_at.is_(None),
-        )
-        .with_for_update(of=assessments)
-    )
+    query = _by_private_link((assessments.c.kind,), assessment_id, private_token).with_for_update(of=assessments)
     kind = conn.execute(query).scalar_one_or_none()
     if kind is None:
         raise PermissionError("not the private link of this assessment")

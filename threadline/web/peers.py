@@ -23,6 +23,11 @@ from threadline.web import resources
 from threadline.web.session import Assessment
 
 COMPARE_KEY = "compare"
+CHOICE_LABEL = "Include my anonymous scores in comparisons with other organisations"
+CHOICE_HELP = (
+    "Only your scores, your industry and your size are used: never your name, notes or typed answers. "
+    "Turn it off on the results page to withdraw them at once."
+)
 
 
 def compared(assessment: Assessment) -> bool:
