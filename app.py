@@ -29,6 +29,7 @@ PAGES = {
     "join": st.Page("app_pages/join.py", title="Join · Threadline", url_path="join"),
     "dashboard": st.Page("app_pages/dashboard.py", title="Dashboard · Threadline", url_path="dashboard"),
     "workshop": st.Page("app_pages/workshop.py", title="Workshop · Threadline", url_path="workshop"),
+    "client": st.Page("app_pages/client.py", title="Client page · Threadline", url_path="client"),
 }
 st.session_state["pages"] = PAGES
 st.navigation(list(PAGES.values()), position="hidden").run()

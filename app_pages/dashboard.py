@@ -3,15 +3,17 @@
 import datetime as dt
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
+from scoring import groups
 from scoring.team import MIN_GROUP, TeamView
 from threadline import catalog
 from threadline.reporting import charts, exports, series_export, teamdata, workbook
 from threadline.web import engagement_session as engagements
 from threadline.web import fieldwork, home, report_button, resources, teamviews, ui
 from threadline.web.session import today
+
+teamviews.wide_page()  # a projector: the page's width, not a 700 px column
 
 found = engagements.open_engagement("dashboard")
 if isinstance(found, engagements.EngagementProblem):
@@ -23,6 +25,7 @@ access = engagements.dashboard_access(opened)
 engagement = opened.record
 engagements.hold_dashboard(engagement.id, opened.token)  # the consultant's home opens it without a new link
 bank = resources.stored_bank(engagement.bank_hash)
+COLOURS = charts.department_colours(engagement.departments, engagement.department_groups)
 respondents = store.respondents(engagement.id)
 view = teamviews.team_view_of(engagement, bank, respondents)
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
@@ -33,16 +36,48 @@ CSV_LAYOUTS = {
 }
 
 
-CLIENT_SEES = set(view.client_safe().departments.names) if view is not None else set()
+safe = view.client_safe() if view is not None else None
+CLIENT_SEES = set(safe.departments.names) if safe is not None else set()
+GROUP_OF = {member: name for name, members in engagement.department_groups for member in members}
+header_slot, switch_slot = st.container(), st.container()  # the title first, the switch under it
+presenting = switch_slot.toggle(
+    "Presenting mode: only what the client may see",
+    key=f"presenting:{engagement.id}",
+    help="Small groups folded into their named groups or left out, no names, n on every group. "
+    "Switch it off for the consultant-only view.",
+)
+shown = safe if presenting else view
+CONSULTANT_ONLY = ":material/lock: **Consultant only**: includes what the client does not see."
+
+
+def chart(figure, key: str) -> None:
+    """A chart; in the consultant-only view marked so, above it and on the chart itself."""
+    if not presenting:
+        st.caption(CONSULTANT_ONLY)
+        charts.mark_consultant_only(figure)
+    st.plotly_chart(figure, config=CHART_CONFIG, key=key)
 
 
 def department_label(name: str, count: int) -> str:
-    if name in CLIENT_SEES:
+    if presenting or name in CLIENT_SEES:
         return f"{name} (n={count})"
+    if name in GROUP_OF and GROUP_OF[name] in CLIENT_SEES:
+        return f"{name} (n={count}, shown in {GROUP_OF[name]})"
     return f"{name} (n={count}, not shown to client)"
 
 
 def show_header() -> None:
+    with header_slot:
+        show_title()
+    if presenting:
+        return
+    invite = engagements.invite_link(store.current_invite_token(engagement.id, opened.token))
+    with st.container(border=True):
+        st.markdown("**Invite link for respondents** (it never opens this dashboard):")
+        st.code(invite, language=None, wrap_lines=True)
+
+
+def show_title() -> None:
     if engagement.logo_text:
         st.caption(ui.plain(engagement.logo_text))
     st.title(ui.plain(engagement.client), anchor=False)
@@ -51,10 +86,19 @@ def show_header() -> None:
     closes = f" · closes {engagement.closes_on:%d %b %Y}" if engagement.closes_on else ""
     by = f" · consultant {ui.plain(engagement.consultant)}" if engagement.consultant else ""
     st.caption(f"{ui.plain(bank.title)} {ui.plain(bank.version)} · round {engagement.round} · {status}{closes}{by}")
-    invite = engagements.invite_link(store.current_invite_token(engagement.id, opened.token))
+
+
+def show_silo_story() -> None:
+    """The largest differences between the groups the client may see, first, in words."""
+    if safe is None:
+        return
+    sentences = teamdata.silo_summary(bank, safe)
     with st.container(border=True):
-        st.markdown("**Invite link for respondents** (it never opens this dashboard):")
-        st.code(invite, language=None, wrap_lines=True)
+        st.markdown("**Where the groups differ most**")
+        if sentences:
+            st.markdown("\n".join(f"- {ui.plain(sentence)}" for sentence in sentences))
+        else:
+            st.caption("Differences between groups appear once the client may see two groups.")
 
 
 def show_responses() -> None:
@@ -73,42 +117,97 @@ def show_responses() -> None:
         st.caption(changed)
     days, totals = teamdata.submissions_by_day(submitted)
     if days:
-        st.plotly_chart(charts.submissions_over_time(days, totals), config=CHART_CONFIG, key="over-time")
+        chart(charts.submissions_over_time(days, totals), key="over-time")
     fieldwork.show(access, engagement, respondents)
 
 
 def show_team() -> None:
-    if view is None:
+    if view is None or shown is None:
         st.info("The team picture appears once a response is submitted.")
         return
-    st.subheader(teamdata.team_headline(bank, view), anchor=False)
-    note = teamdata.team_weakest_link_note(bank, view)
+    st.subheader(teamdata.team_headline(bank, shown), anchor=False)
+    note = teamdata.team_weakest_link_note(bank, shown)
     if note:
         st.info(note, icon=":material/link:")
     titles = [d.title for d in bank.dimensions]
-    counts = view.departments.count
+    counts = shown.departments.count
     # only departments someone answered from: an offered department with no response has nothing to show
     answered = [k for k in range(len(counts)) if counts[k] > 0]
-    names = tuple(view.departments.names[k] for k in answered)
-    series = {"Team mean": teamdata.values(view.dimensions.mean)}
+    names = tuple(shown.departments.names[k] for k in answered)
+    series = {"Team mean": teamdata.values(shown.dimensions.mean)}
     for k in answered:
-        label = department_label(view.departments.names[k], int(counts[k]))
-        series[label] = teamdata.values(view.departments.dimension_means[k])
-    band = (teamdata.values(view.dimensions.minimum), teamdata.values(view.dimensions.maximum))
-    st.caption(
-        "Click a name in the legend to hide or show its line. The shaded band runs from the lowest to the "
-        "highest score any respondent gave."
-    )
-    st.plotly_chart(charts.team_radar(bank, titles, series, band), config=CHART_CONFIG, key="team-radar")
-    if any(view.departments.names[k] not in CLIENT_SEES for k in answered):
+        label = department_label(shown.departments.names[k], int(counts[k]))
+        series[label] = teamdata.values(shown.departments.dimension_means[k])
+    if presenting:  # the lowest and highest answer are one person's each: not for the client
+        band = None
+        st.caption("Click a name in the legend to hide or show its line.")
+    else:
+        band = (teamdata.values(view.dimensions.minimum), teamdata.values(view.dimensions.maximum))
+        st.caption(
+            "Click a name in the legend to hide or show its line. The shaded band runs from the lowest to the "
+            "highest score any respondent gave."
+        )
+    chart(charts.team_radar(bank, titles, series, band, COLOURS), key="team-radar")
+    st.caption(ui.plain(teamdata.withheld_caption(view)))
+    if not presenting and any(view.departments.names[k] not in CLIENT_SEES for k in answered):
         st.warning(
             f"Departments marked 'not shown to client' have fewer than {MIN_GROUP} submitted responses, or "
             f"showing them would let a group under {MIN_GROUP} be worked out from the team total. They appear "
             "here only; the client's team results and reports leave them out."
         )
     with st.expander("Team scores as a table"):
-        st.dataframe(teamdata.dimension_table(bank, view), hide_index=True, width="stretch")
-    show_perception_gap(view, titles, names)
+        table = teamdata.dimension_table(bank, shown)
+        if presenting:
+            table = table.drop(columns=["Lowest", "Highest"])
+        st.dataframe(table, hide_index=True, width="stretch")
+    if not presenting:
+        show_groups_editor()
+    show_perception_gap(shown, titles, names)
+
+
+def show_groups_editor() -> None:
+    """Name groups of departments the client's views count as one (e.g. "Leadership and other")."""
+    with st.expander("Groups for the client: count a small department inside a larger group"):
+        st.caption(
+            "A department under 3 responses is never shown on its own, and a larger one may have to be "
+            "withheld with it so that its answers cannot be worked out from the team's. Counting the small "
+            "department together with another one shows both, as one group, in everything the client sees."
+        )
+        for group, in_group in engagement.department_groups:
+            left, right = st.columns([4, 1])
+            left.markdown(f"**{ui.plain(group)}**: {ui.plain(', '.join(in_group))}")
+            if right.button("Remove", key=f"remove-group:{group}"):
+                rest = [(n, list(m)) for n, m in engagement.department_groups if n != group]
+                access.set_department_groups(rest)
+                st.rerun()
+        grouped = {m for _, members in engagement.department_groups for m in members}
+        free = [d for d in engagement.departments if d not in grouped]
+        with st.form("new-group", clear_on_submit=True):
+            name = st.text_input("Group name", placeholder="Leadership and other", max_chars=100)
+            members: list[str] = st.multiselect("Departments in the group (two or more)", free)
+            if st.form_submit_button("Add the group"):
+                try:
+                    access.set_department_groups(
+                        [*((n, list(m)) for n, m in engagement.department_groups), (name.strip(), members)]
+                    )
+                except ValueError as problem:
+                    st.session_state["group_error"] = str(problem)[:1].upper() + str(problem)[1:] + "."
+                st.rerun()
+        error = st.session_state.pop("group_error", None)
+        if error:
+            st.error(error)
+
+
+def gap_default(names: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The pair of client-safe groups that differ most, as departments of the picker's list."""
+    pair = groups.widest_pair(safe) if safe is not None else None
+    if pair is not None:
+        members = dict(engagement.department_groups)
+        sides = [[group] if group in names else [n for n in members.get(group, ()) if n in names] for group in pair]
+        if all(sides):
+            return sides[0], sides[1]
+    default_a = [n for n in names if n.lower() == "leadership"] or [names[0]]
+    return default_a, [n for n in names if n not in default_a]
 
 
 def show_perception_gap(view: TeamView, titles: list[str], names: tuple[str, ...]) -> None:
@@ -116,26 +215,26 @@ def show_perception_gap(view: TeamView, titles: list[str], names: tuple[str, ...
     if len(names) < 2:
         st.caption("The perception gap needs responses from at least two departments.")
         return
-    default_a = [n for n in names if n.lower() == "leadership"] or [names[0]]
+    default_a, default_b = gap_default(names)
+    st.caption("By default the two groups the client may see that differ most.")
     left, right = st.columns(2)
-    group_a = left.multiselect("Group A", names, default=default_a, key="gap-a")
-    others = [n for n in names if n not in group_a]
-    group_b = right.multiselect("Group B", names, default=others, key="gap-b")
+    mode = "-presenting" if presenting else ""  # the groups differ between the two views
+    group_a = left.multiselect("Group A", names, default=default_a, key=f"gap-a{mode}")
+    others = [n for n in default_b if n not in group_a] or [n for n in names if n not in group_a]
+    group_b = right.multiselect("Group B", names, default=others, key=f"gap-b{mode}")
     if not group_a or not group_b:
         st.caption("Choose at least one department on each side.")
         return
     means_a, means_b = view.perception_gap(group_a, group_b)
     label_a, label_b = " + ".join(group_a), " + ".join(group_b)
     series = {label_a: teamdata.values(means_a), label_b: teamdata.values(means_b)}
-    st.plotly_chart(charts.team_radar(bank, titles, series), config=CHART_CONFIG, key="gap-radar")
-    gap = pd.DataFrame({"Dimension": titles, label_a: np.round(means_a, 2), label_b: np.round(means_b, 2)}).assign(
-        Difference=lambda frame: np.round(means_a - means_b, 2)
-    )
-    st.dataframe(gap, hide_index=True, width="stretch")
+    chart(charts.team_radar(bank, titles, series, colours=COLOURS), key="gap-radar")
+    st.caption("Largest difference first.")
+    st.dataframe(teamdata.gap_table(titles, label_a, means_a, label_b, means_b), hide_index=True, width="stretch")
 
 
 def show_disagreement() -> None:
-    if view is None:
+    if shown is None:
         st.info(teamdata.DISAGREEMENT_WAITING)
         return
     st.markdown(
@@ -144,14 +243,12 @@ def show_disagreement() -> None:
         "they are where the workshop conversation starts."
     )
     titles = {d.id: d.title for d in bank.dimensions}
-    dimension_ids = view.dimensions.ids
-    alignment = [float(a) if not np.isnan(a) else 1.0 for a in view.dimensions.alignment]
-    st.plotly_chart(
-        charts.alignment_bars([titles[i] for i in dimension_ids], alignment), config=CHART_CONFIG, key="alignment"
-    )
+    dimension_ids = shown.dimensions.ids
+    alignment = [float(a) if not np.isnan(a) else 1.0 for a in shown.dimensions.alignment]
+    chart(charts.alignment_bars([titles[i] for i in dimension_ids], alignment), key="alignment")
     st.subheader("Questions with the widest disagreement", anchor=False)
-    for rank, question_id in enumerate(teamviews.disputed_questions_shown(view), start=1):
-        show_distribution(view, rank, question_id)
+    for rank, question_id in enumerate(teamviews.disputed_questions_shown(shown), start=1):
+        show_distribution(shown, rank, question_id)
 
 
 def show_distribution(view: TeamView, rank: int, question_id: str) -> None:
@@ -164,48 +261,62 @@ def show_distribution(view: TeamView, rank: int, question_id: str) -> None:
             f"mean {stats['mean']} · spread (sd) {stats['sd']} · N/A {stats['na_share']}"
         )
         labels, departments, counts = teamdata.distribution_rows(bank, view, question_id)
-        st.plotly_chart(
-            charts.distribution_bars(labels, departments, counts), config=CHART_CONFIG, key=f"dist-{question_id}"
+        chart(
+            charts.distribution_bars(labels, departments, counts, **teamdata.distribution_style(bank, question_id)),
+            key=f"dist-{question_id}",
         )
 
 
 def show_questions() -> None:
-    if view is None:
+    if shown is None:
         st.info("The question table appears once a response is submitted.")
         return
     st.caption(
         "Mean score, spread (standard deviation) and share of 'not applicable' per question, "
         "for the team and each department."
     )
-    st.dataframe(teamdata.question_table(bank, view), hide_index=True, width="stretch", height=520)
+    if not presenting:
+        st.caption(CONSULTANT_ONLY)
+    st.dataframe(
+        teamdata.question_table(bank, shown),
+        hide_index=True,
+        width="stretch",
+        height=520,
+        column_config={"Question": st.column_config.TextColumn("Question", pinned=True)},
+    )
 
 
 def show_workshop() -> None:
     st.markdown(
         "In the workshop, walk through the questions with the client's leadership, the most disputed first: "
-        "reveal how people answered, agree one answer, and record it with a short reason. The agreed answers "
-        "form a consensus assessment, scored like any other."
+        "reveal how people answered, agree one answer, record why, then agree a target stage and actions per "
+        "dimension. The agreed answers form the consensus, shown on the client page."
     )
     consensus = teamdata.consensus_summary(store, engagement, bank, opened.token)
-    st.metric("Questions agreed", f"{consensus.agreed} of {consensus.total}")
-    if st.button("Open the workshop", type="primary"):
+    progress = teamdata.consensus_progress(bank, consensus)
+    st.metric("Questions agreed", f"{progress.agreed} of {progress.required}")
+    left, right = st.columns(2)
+    if left.button("Open the workshop", type="primary", width="stretch"):
         ui.go("workshop", "dashboard", opened.token)
+    if right.button("Open the client page", width="stretch"):
+        ui.go("client", "dashboard", opened.token)
     if consensus.result is not None and view is not None:
         titles = [d.title for d in bank.dimensions]
+        agreed_label = "Agreed" if progress.complete else "Agreed so far (partial)"
         series = {
             "Team mean": teamdata.values(view.dimensions.mean),
-            "Consensus": [d.score for d in consensus.result.dimensions],
+            agreed_label: [d.score for d in consensus.result.dimensions],
         }
-        st.plotly_chart(charts.team_radar(bank, titles, series), config=CHART_CONFIG, key="consensus-radar")
-    if consensus.agreed:
-        link = teamviews.consensus_share_link(store, consensus)
+        chart(charts.team_radar(bank, titles, series, colours=COLOURS), key="consensus-radar")
+    if consensus.agreed and not presenting:
+        link = teamviews.client_page_link(store, consensus)
         if link:
-            st.markdown("Read-only link to the consensus results, for the client:")
+            st.markdown("The client page (the consensus, the team picture and the plan), for the client:")
             st.code(link, language=None, wrap_lines=True)
-            if st.button("Turn the consensus link off"):
+            if st.button("Turn the client page link off"):
                 access.stop_sharing_consensus()
                 st.rerun()
-        elif st.button("Share the consensus results with the client"):
+        elif st.button("Give the client a link to the client page"):
             access.share_consensus()
             st.rerun()
 
@@ -215,9 +326,7 @@ def show_rounds() -> None:
     st.markdown(f"This is round {engagement.round} of {len(rounds)}.")
     if len(rounds) > 1:
         comparison = teamviews.rounds_comparison(store, rounds)
-        st.plotly_chart(
-            charts.team_radar(bank, comparison.titles, comparison.series), config=CHART_CONFIG, key="rounds-radar"
-        )
+        chart(charts.team_radar(bank, comparison.titles, comparison.series), key="rounds-radar")
         st.dataframe(comparison.table, hide_index=True, width="stretch")
     with st.form("new-round"):
         st.markdown("**Start a new round** with the same client and departments, months later.")
@@ -336,18 +445,30 @@ def show_exports_and_settings() -> None:
 
 
 show_header()
-tabs = st.tabs(["Responses", "Team picture", "Disagreement", "Questions", "Workshop", "Rounds", "Export & settings"])
-with tabs[0]:
-    show_responses()
-with tabs[1]:
-    show_team()
-with tabs[2]:
-    show_disagreement()
-with tabs[3]:
-    show_questions()
-with tabs[4]:
-    show_workshop()
-with tabs[5]:
-    show_rounds()
-with tabs[6]:
-    show_exports_and_settings()
+if presenting:
+    st.info(
+        "Presenting mode: only what the client may see. Switch it off above for the consultant-only view.",
+        icon=":material/co_present:",
+    )
+show_silo_story()
+if presenting:
+    tabs = st.tabs(["Team picture", "Disagreement", "Questions", "Workshop"])
+    for tab, part in zip(tabs, [show_team, show_disagreement, show_questions, show_workshop], strict=True):
+        with tab:
+            part()
+else:
+    tabs = st.tabs(
+        ["Responses", "Team picture", "Disagreement", "Questions", "Workshop", "Rounds", "Export & settings"]
+    )
+    parts = [
+        show_responses,
+        show_team,
+        show_disagreement,
+        show_questions,
+        show_workshop,
+        show_rounds,
+        show_exports_and_settings,
+    ]
+    for tab, part in zip(tabs, parts, strict=True):
+        with tab:
+            part()

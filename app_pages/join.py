@@ -26,8 +26,10 @@ by = f" by {ui.plain(engagement.consultant)}" if engagement.consultant else ""
 st.markdown(
     f"You are invited{by} to give your view of how {ui.plain(engagement.client)} uses social media. "
     "Answer for the organisation as you see it from where you work; there are no right answers. "
-    "Your answers are combined with your colleagues' answers, and a department's breakdown is only "
-    f"shown to the client when at least {MIN_GROUP} people from it have answered."
+    "Your answers are combined with your colleagues' answers. A department is only shown to the client on "
+    f"its own when at least {MIN_GROUP} people from it have answered and showing it cannot reveal a smaller "
+    "group's answers; a smaller department is left out or counted together with another one. The team's "
+    "figures include everyone."
 )
 with st.form("join"):
     department = st.selectbox("Your department", engagement.departments, index=None, placeholder="Choose")

@@ -40,7 +40,7 @@ from threadline.reporting.summary import (
     when_line,
     wording,
 )
-from threadline.web import deletion, peers, report_button, resources, session, teamviews, ui
+from threadline.web import deletion, peers, report_button, resources, saving, session, teamviews, ui
 
 opened = session.open_assessment()
 if isinstance(opened, session.LinkProblem):
@@ -182,15 +182,19 @@ def target_key(dimension_id: str) -> str:
     return f"target:{assessment.id}:{dimension_id}"
 
 
-def keep_target(dimension_id: str) -> None:
-    """A target slider moved: keep it before the page reruns (one rerun, not two)."""
-    session.set_target(assessment, dimension_id, st.session_state[target_key(dimension_id)])
+def keep_target(dimension_id: str, shown: int) -> None:
+    """A target slider moved: keep it before the page reruns (one rerun, not two); when the
+    database does not take it, the slider goes back to the target it showed."""
+    chosen = st.session_state[target_key(dimension_id)]
+    if not saving.attempt(assessment.flags, "the new target", session.set_target, assessment, dimension_id, chosen):
+        st.session_state[target_key(dimension_id)] = shown
 
 
 def show_targets(result: Result) -> None:
     st.header(words.gaps, anchor=False)
     if owner:
         with st.expander("Set your target stage per dimension"):
+            saving.show_action_failure(assessment.flags)
             st.caption("By default every target is one stage above your overall stage.")
             names = [level.name for level in bank.levels]
             for dimension in result.dimensions:
@@ -203,7 +207,7 @@ def show_targets(result: Result) -> None:
                     format_func=lambda k: f"{k} {names[k - 1]}",
                     key=target_key(dimension.id),
                     on_change=keep_target,
-                    args=(dimension.id,),
+                    args=(dimension.id, dimension.target),
                 )
     with_gap = [d for d in result.dimensions if d.gap is not None and d.gap > MIN_GAP]
     if with_gap:
@@ -335,10 +339,7 @@ def show_team_results(result: Result) -> None:
         charts.team_radar(bank, titles, series), config=charts.PLOTLY_CONFIG, key="team", alt=chart_text.team_name()
     )
     st.markdown(ui.plain(chart_text.team_summary(series["Team mean"], series["You"])))
-    st.caption(
-        f"Departments with fewer than {MIN_GROUP} responses are not shown separately, "
-        "so no one's answers can be read off."
-    )
+    st.caption(ui.plain(teamdata.withheld_caption(view, MIN_GROUP)))
     with st.expander("Team scores as a table"):
         table = {"Dimension": titles} | {name: [_rounded(v) for v in values] for name, values in series.items()}
         st.dataframe(
@@ -368,21 +369,30 @@ def show_consensus_reasons() -> None:
 
 
 def share_notes_changed() -> None:
-    session.set_share_notes(assessment, st.session_state[f"share-notes:{assessment.id}"])
+    key = f"share-notes:{assessment.id}"
+    if not saving.attempt(
+        assessment.flags, "showing your notes", session.set_share_notes, assessment, st.session_state[key]
+    ):
+        st.session_state[key] = assessment.shares_notes
 
 
 def create_share() -> None:
-    session.enable_share(assessment)
+    saving.attempt(assessment.flags, "the read-only link", session.enable_share, assessment)
+
+
+def revoke_share() -> None:
+    saving.attempt(assessment.flags, "turning the link off", session.revoke_share, assessment)
 
 
 def replace_share() -> None:
-    session.revoke_share(assessment)
-    session.enable_share(assessment)
+    if saving.attempt(assessment.flags, "turning the link off", session.revoke_share, assessment):
+        saving.attempt(assessment.flags, "the new link", session.enable_share, assessment)
 
 
 @st.fragment
 def show_share_link() -> None:
     """The read-only link and its switches: a click reruns only this part (nothing else on the page changes)."""
+    saving.show_action_failure(assessment.flags)
     st.toggle(
         "Show my evidence notes on the shared view",
         value=assessment.shares_notes,
@@ -395,19 +405,22 @@ def show_share_link() -> None:
         st.write("Anyone with this link can see these results, but not change them:")
         st.code(link, language=None, wrap_lines=True)
         left, right = st.columns(2)
-        left.button("Turn this link off", width="stretch", on_click=session.revoke_share, args=(assessment,))
+        left.button("Turn this link off", width="stretch", on_click=revoke_share)
         right.button("Replace it with a new link", width="stretch", on_click=replace_share)
     else:
         st.button("Create a read-only link", type="primary", on_click=create_share)
 
 
 def compare_changed() -> None:
-    peers.set_compared(assessment, st.session_state[f"compare:{assessment.id}"])
+    key = f"compare:{assessment.id}"
+    if not saving.attempt(assessment.flags, "your choice", peers.set_compared, assessment, st.session_state[key]):
+        st.session_state[key] = peers.compared(assessment)
 
 
 @st.fragment
 def show_compare_choice() -> None:
     """Joining the peer comparison, or leaving it: off until the owner turns it on."""
+    saving.show_action_failure(assessment.flags)
     st.toggle(
         peers.CHOICE_LABEL,
         value=peers.compared(assessment),
@@ -447,7 +460,8 @@ def show_picture() -> None:
 
 
 if owner:
-    peers.keep_current(assessment)  # answers changed since the last visit: the comparison gets the new scores
+    # answers changed since the last visit: the comparison gets the new scores (next time, if not now)
+    saving.attempt({}, "the comparison's scores", peers.keep_current, assessment)
 sure = confidences(bank, assessment.answers)
 notes = assessment.visible_notes()
 show_header(current_result())  # the stage and its rule: targets change neither

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from threadline.catalog import usable as usable_entries
-from threadline.web import browser, deletion, resources, session, ui
+from threadline.web import browser, deletion, resources, saving, session, ui
 from threadline.web.context import INDUSTRIES, ROLES, SIZES, clean_context, minutes_to_answer
 
 if session.links.INVITE_PARAM in st.query_params:
@@ -94,6 +94,7 @@ st.markdown(
     "Your answers are kept only on this server, in this app's own database; they are sent nowhere else."
 )
 
+saving.show_paused()
 with st.form("context"):
     st.markdown("**About you** (optional; it appears on your results)")
     organisation = st.text_input("Organisation name", max_chars=120)
@@ -107,8 +108,12 @@ with st.form("context"):
 
 if started:
     store = resources.store()
-    bank_hash = store.put_bank(chosen.content, bank.id, bank.version)
-    _, token = store.create_assessment(bank_hash, clean_context(organisation, role, industry, size, detail))
+    try:
+        bank_hash = store.put_bank(chosen.content, bank.id, bank.version)
+        _, token = store.create_assessment(bank_hash, clean_context(organisation, role, industry, size, detail))
+    except saving.WriteFailedError:
+        st.error(saving.PAUSED, icon=":material/pause_circle:")  # what was typed above stays in the form
+        st.stop()
     st.session_state.pop(session.SESSION_KEY, None)
     st.session_state["just_started"] = True
     ui.go("survey", session.links.RESUME_PARAM, token)

@@ -7,7 +7,7 @@ import streamlit as st
 from scoring.answers import NA, NA_LABEL, Responses
 from scoring.bank import Question, ScoredQuestion
 from scoring.engine import score
-from threadline.web import browser, peers, session, ui
+from threadline.web import browser, peers, saving, session, ui
 from threadline.web.session import UNANSWERED, AnswerChange
 from threadline.web.ui import NA_CHOICE
 
@@ -88,6 +88,7 @@ def show_note(question: Question) -> None:
         max_chars=NOTE_MAX_CHARS,
         placeholder="e.g. 'Social strategy 2026, page 3' or 'weekly service report'",
     )
+    show_saved(question, "note")
 
 
 def restore_widgets(question: Question) -> None:
@@ -170,6 +171,24 @@ def show_question(number: int, question: Question, flag_missing: bool) -> None:
             max_chars=5000,
             placeholder="Type here; it is saved as you type.",
         )
+    show_saved(question, "answer")
+
+
+def show_saved(question: Question, part: saving.Part) -> None:
+    """Beside the answer (or the note): *Saved* once it is stored, or why it was not, with a way to try again."""
+    failed = saving.unsaved(assessment.flags, question.id, part)
+    if failed is not None:
+        st.error(failed.message(), icon=":material/error:")
+        if not failed.can_retry:
+            return
+        st.button(
+            f"Try again to save this {part}",
+            key=f"retry:{assessment.id}:{question.id}:{part}",
+            on_click=session.retry,
+            args=(assessment, question.id, part),
+        )
+    elif part == "answer" and saving.was_saved(assessment.flags, question.id):
+        st.caption(":material/check: Saved")
 
 
 def progress_text() -> tuple[float, str]:
@@ -270,6 +289,12 @@ def show_private_link() -> None:
         st.code(session.resume_link(assessment), language=None, wrap_lines=True)
 
 
+lost_at = st.query_params.get(browser.LOST_PARAM)
+if lost_at is not None:  # the browser's word that a click never reached the server (threadline.web.browser)
+    for lost_question in bank.questions.values():
+        if browser.key_class(question_key(lost_question.id)) == f"st-key-question-{lost_at}":
+            saving.lost(assessment.flags, lost_question.id)
+    del st.query_params[browser.LOST_PARAM]
 if assessment.flags.pop("go_results", False):
     ui.go_with(assessment, "results")
 just_started = st.session_state.pop("just_started", False)
@@ -282,6 +307,7 @@ with st.container(key="survey-title"):
     st.title(ui.plain(bank.title), anchor=False)
 show_private_link()
 session.closed_notice(assessment)
+saving.show_paused()
 if just_started:
     st.success("Your assessment has started. Every answer is saved as you give it.")
 progress = st.empty()

@@ -140,3 +140,94 @@ def _start_here(parts: tuple[DimensionPlan, ...]) -> tuple[Step, ...]:
         chosen.extend(part.steps[depth] for part in behind if depth < len(part.steps))
         depth += 1
     return tuple(chosen[:START_HERE_MOST])
+
+
+# --------------------------------------------------------------------------- the workshop's plan (issue 9)
+
+
+@dataclass(frozen=True)
+class AgreedAnswer:
+    """A question the workshop agreed on, in bank order, with the reason given ('' when none)."""
+
+    question_id: str
+    answer: Answer
+    reason: str
+
+
+@dataclass(frozen=True)
+class ConsensusDimension:
+    """One dimension of the workshop's plan: what is agreed, the agreed target and the seed actions.
+
+    agreed, questions: scored questions agreed and in the dimension; target: the agreed target
+    stage (None: none agreed yet); seeds: the next steps of the agreed answers, most pressing
+    first (`plan`'s order inside a dimension), to start the list of actions from.
+    """
+
+    dimension_id: str
+    title: str
+    agreed: int
+    questions: int
+    target: int | None
+    seeds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConsensusProgress:
+    """How far the workshop got: required scored questions agreed, of all of them.
+
+    complete: every required scored question is agreed; before that the consensus is partial
+    and has no stage headline.
+    """
+
+    agreed: int
+    required: int
+
+    @property
+    def complete(self) -> bool:
+        """Every required question is agreed."""
+        return self.agreed >= self.required
+
+    def text(self) -> str:
+        """'7 of 39 agreed'."""
+        return f"{self.agreed} of {self.required} agreed"
+
+
+def consensus_progress(bank: Bank, answers: Mapping[str, Answer]) -> ConsensusProgress:
+    """Required scored questions with an agreed answer (not applicable counts as agreed), of all of them."""
+    required = [q.id for q in bank.questions.values() if q.is_scored and q.is_required]
+    return ConsensusProgress(sum(1 for q in required if q in answers), len(required))
+
+
+def agreed_answers(bank: Bank, answers: Mapping[str, Answer], reasons: Mapping[str, str]) -> list[AgreedAnswer]:
+    """The agreed answers with their reasons, in bank order."""
+    return [
+        AgreedAnswer(question.id, answers[question.id], reasons.get(question.id, ""))
+        for dimension in bank.dimensions
+        for question in dimension.questions
+        if question.is_scored and question.id in answers
+    ]
+
+
+def consensus_dimensions(
+    bank: Bank, answers: Mapping[str, Answer], targets: Mapping[str, int] | None
+) -> list[ConsensusDimension]:
+    """Per dimension in bank order: agreed questions, the agreed target and the next steps of the agreed answers."""
+    chosen = targets or {}
+    parts = []
+    for dimension in bank.dimensions:
+        scored = [q for q in dimension.questions if q.is_scored]
+        steps = [step for question in scored for step in _steps_of(bank, question, answers)]
+        order = {question.id: n for n, question in enumerate(scored)}
+        weights = {question.id: question.weight for question in scored}
+        steps.sort(key=lambda step: (step.answer_score, -weights[step.question_id], order[step.question_id]))
+        parts.append(
+            ConsensusDimension(
+                dimension_id=dimension.id,
+                title=dimension.title,
+                agreed=sum(1 for q in scored if q.id in answers),
+                questions=len(scored),
+                target=chosen.get(dimension.id),
+                seeds=tuple(dict.fromkeys(step.text for step in steps)),
+            )
+        )
+    return parts

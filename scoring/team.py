@@ -196,6 +196,11 @@ class TeamView:
     questions: the team per scored question.
     departments: each department's figures.
     distributions: question id -> `Distribution`, for every scored question in bank order.
+    merges: the consultant's named groups of departments (`scoring.groups`), group name ->
+        its departments; empty when every department stands on its own.
+    groups, group_distributions: the same as `departments` and `distributions` with each
+        named group's departments counted as one (the departments themselves when there are
+        no merges). What the client sees is cut from these (`client_safe`).
     """
 
     bank_id: str
@@ -209,6 +214,14 @@ class TeamView:
     questions: QuestionStats
     departments: DepartmentBreakdown
     distributions: Mapping[str, Distribution]
+    merges: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    groups: DepartmentBreakdown | None = None
+    group_distributions: Mapping[str, Distribution] | None = None
+
+    @property
+    def client_groups(self) -> DepartmentBreakdown:
+        """The breakdown the client's view is cut from: named groups merged (departments without merges)."""
+        return self.departments if self.groups is None else self.groups
 
     def disputed_dimensions(self) -> list[str]:
         """Dimension ids, widest disagreement (lowest alignment) first; NaN last; ties in bank order."""
@@ -230,16 +243,21 @@ class TeamView:
     def client_safe(self) -> TeamView:
         """A copy for the client: no breakdown from which a small group's answers could be read.
 
-        Removed: every department with fewer than MIN_GROUP respondents, from the department
+        The consultant's named groups (`merges`) come first: their departments count as one
+        group. Removed: every group with fewer than MIN_GROUP respondents, from the department
         arrays, the distributions' department rows and the per-question department figures.
         As team-wide figures stay, the removed respondents could be read off as the team minus
         the shown departments; so while they number fewer than MIN_GROUP (but at least one),
         the smallest shown departments are removed too until they number MIN_GROUP or more.
         Per-respondent scores are dropped (zero rows): they are not a team figure.
         """
-        keep = shown_departments(self.departments.count)
+        breakdown = self.client_groups
+        distributions = self.distributions if self.group_distributions is None else self.group_distributions
+        keep = shown_departments(breakdown.count)
         respondents = self.respondents
         no_one = np.zeros(0, dtype=int)
+        safe = breakdown.take(keep)
+        safe_distributions = {qid: distribution.take(keep) for qid, distribution in distributions.items()}
         return replace(
             self,
             respondents=RespondentScores(
@@ -248,8 +266,10 @@ class TeamView:
                 overall_levels=respondents.overall_levels[:0],
                 departments=no_one,
             ),
-            departments=self.departments.take(keep),
-            distributions={qid: distribution.take(keep) for qid, distribution in self.distributions.items()},
+            departments=safe,
+            distributions=safe_distributions,
+            groups=safe,
+            group_distributions=safe_distributions,
         )
 
     def _pooled_means(self, group: Sequence[str]) -> np.ndarray:
@@ -283,11 +303,14 @@ def team_view(
     table: AnswerTable,
     departments: Sequence[str],
     department_order: Sequence[str] | None = None,
+    merges: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> TeamView:
     """Aggregate the answers in `table`; departments[n] is the department of the table's row n.
 
     Departments are listed in `department_order` (which may name departments nobody answered
-    from: count 0) followed by any others in first-seen order.
+    from: count 0) followed by any others in first-seen order. `merges` (group name, its
+    departments) are the consultant's named groups (`scoring.groups.check_merges`): the view's
+    `groups` count each group's departments as one, in the place of its first department.
     """
     if len(departments) != table.codes.shape[0]:
         raise ValueError(f"{len(departments)} departments for {table.codes.shape[0]} respondents")
@@ -299,6 +322,23 @@ def team_view(
     dimension_stats = _dimension_stats(bank, by_dimension.pooled(), scores.dimension_scores)
     overall_mean, overall_level, limited_by = _overall(bank, dimension_stats.mean)
     breakdown = _department_breakdown(bank, names, groups, table, by_dimension, by_question)
+    distributions = _distributions(questions, table, groups, breakdown)
+    merged = tuple((name, tuple(members)) for name, members in merges)
+    grouped, grouped_distributions = breakdown, distributions
+    if merged:
+        group_of = {member: name for name, members in merged for member in members}
+        merged_departments = [group_of.get(d, d) for d in departments]
+        merged_order = [group_of.get(d, d) for d in names]
+        group_names, by_group = _department_groups(merged_departments, merged_order)
+        grouped = _department_breakdown(
+            bank,
+            group_names,
+            by_group,
+            table,
+            by_group.stats(scores.dimension_scores),
+            by_group.stats(question_scores),
+        )
+        grouped_distributions = _distributions(questions, table, by_group, grouped)
     return TeamView(
         bank_id=bank.id,
         bank_version=bank.version,
@@ -312,7 +352,10 @@ def team_view(
         limited_by=limited_by,
         questions=_question_stats(bank, questions, table, by_question.pooled()),
         departments=breakdown,
-        distributions=_distributions(questions, table, groups, breakdown),
+        distributions=distributions,
+        merges=merged,
+        groups=grouped,
+        group_distributions=grouped_distributions,
     )
 
 

@@ -59,7 +59,7 @@ from threadline.reporting.charts import axis_label
 from threadline.storage import EngagementRecord, Store
 from threadline.storage.schema import assessments, engagements
 from threadline.throttle import Failures, Limits, overall_limits
-from threadline.web import guard, session
+from threadline.web import guard, session, ui
 from threadline.web.context import ROLES
 
 app_env = test_app.app_env  # the fixtures of tests/test_app.py: a fresh database per test
@@ -475,13 +475,13 @@ def test_respondents_see_the_team_only_when_shared_and_never_a_small_department(
 
     # the consultant turns sharing on, on the dashboard
     board = run(new_app(dashboard=dashboard))
-    (share,) = board.toggle
+    (share,) = [t for t in board.toggle if t.label.startswith("Respondents see")]
     assert share.label == "Respondents see the team results (departments under 3 responses are left out)"
     assert share.value is False
     share.set_value(True)
     run(board)
     assert db.engagement(record.id).share_team is True
-    assert board.toggle[0].value is True
+    assert next(t for t in board.toggle if t.label.startswith("Respondents see")).value is True
 
     run(results)
     assert "Your team" in [s.value for s in results.subheader]
@@ -492,8 +492,12 @@ def test_respondents_see_the_team_only_when_shared_and_never_a_small_department(
     assert trace(team, "Team mean")["r"] == closed_spokes([17 / 6] * 8)
     assert trace(team, "You")["r"] == closed_spokes([4.0] * 8)
     assert trace(team, "Marketing (n=3)")["r"] == closed_spokes([13 / 3] * 8)
-    note = "Departments with fewer than 3 responses are not shown separately, so no one's answers can be read off."
-    assert note in [c.value for c in results.caption]
+    note = (
+        "Customer service (1) is not shown: fewer than 3 responses. HR (2) is not shown: fewer than 3 responses. "
+        "A department is shown on its own from 3 responses, and only when showing it cannot reveal a smaller "
+        "group's answers; the team figures include everyone."
+    )
+    assert ui.plain(note) in [c.value for c in results.caption]
     shown = all_text(results)
     assert "Customer service (n=" not in shown
     assert "HR (n=" not in shown
@@ -517,6 +521,12 @@ def test_a_department_that_would_reveal_a_small_group_by_subtraction_is_left_out
         [10 / 3 if k != CARE else 19.8 / 6 for k in range(len(TITLES))]
     )
     assert "Customer service (n=" not in all_text(results)
+    # the caption says why a department of four is not shown, not "fewer than 3"
+    why = (
+        "Marketing (4) is not shown: with Customer service (2) withheld, showing it would let Customer "
+        "service's answers be worked out from the team's."
+    )
+    assert any(c.value.startswith(ui.plain(why)) for c in results.caption)
 
 
 def test_a_respondent_results_page_of_an_unshared_engagement_has_no_team_section(app_env, db):
@@ -793,7 +803,8 @@ def test_the_disagreement_list_is_ordered_by_alignment(app_env, db):
     assert "Leadership, governance and resources · alignment 0.02 · mean 3.40 · spread (sd) 1.96 · N/A 0%" in captions
     assert "Social customer care · alignment 0.29 · mean 3.00 · spread (sd) 1.41 · N/A 0%" in captions
     # the answer distribution of the most disputed question, everyone then by department
-    crisis = chart_with(board, "Whoever notices first deals with it as …")  # option 1 of crisis-plan
+    # option 1 of crisis-plan, its whole wording wrapped (issue 9: not cut at 40 characters)
+    crisis = chart_with(board, axis_label("Whoever notices first deals with it as best they can.", width=44))
     assert len(crisis["data"]) == 5  # its five options; no N/A column, as nobody chose N/A
     lowest, highest = crisis["data"][0], crisis["data"][-1]
     rows = ["Everyone", "Marketing (n=3)", "Customer service (n=2)"]
@@ -821,8 +832,9 @@ def test_the_perception_gap_compares_the_first_department_with_the_others_withou
     assert traces(gap) == ["Marketing", "Customer service"]
     assert trace(gap, "Marketing")["r"] == closed_spokes([4.0] * 8)
     assert trace(gap, "Customer service")["r"] == closed_spokes([2.0 if k != CARE else 1.9 for k in range(8)])
-    table = dataframe_with(board, "Difference")
-    assert list(table["Difference"]) == [2.0 if k != CARE else 2.1 for k in range(8)]
+    table = dataframe_with(board, "Difference")  # largest difference first, then in bank order
+    assert list(table["Dimension"]) == [TITLES[CARE]] + [t for k, t in enumerate(TITLES) if k != CARE]
+    assert list(table["Difference"]) == [2.1] + [2.0] * 7
 
 
 def test_the_perception_gap_compares_leadership_with_everyone_else(app_env, db):
@@ -851,9 +863,16 @@ def test_the_perception_gap_needs_responses_from_two_departments(app_env, db):
     board = run(new_app(dashboard=dashboard))
 
     assert "The perception gap needs responses from at least two departments." in [c.value for c in board.caption]
-    assert not board.multiselect
+    assert not [m for m in board.multiselect if m.key in ("gap-a", "gap-b")]
     assert traces(chart_with(board, "Team mean")) == ["Highest answer", "Lowest answer", "Team mean", "Marketing (n=3)"]
     assert small_group_warnings(board) == []
+
+
+def client_page(**params: str) -> AppTest:
+    """The client page (/client) opened with these query parameters."""
+    at = new_app(**params)
+    at.switch_page("app_pages/client.py")
+    return run(at)
 
 
 # --- the workshop --------------------------------------------------------------------------------
@@ -893,7 +912,7 @@ def test_the_workshop_records_an_agreed_answer_and_its_reason(app_env, db):
     assert consensus.answers == {"crisis-plan": "rehearsed"}
     assert (consensus.kind, consensus.engagement_id) == ("consensus", record.id)
     assert db.reasons(consensus_id) == {"crisis-plan": "Marketing rehearses it; service never heard of it."}
-    assert [traces(chart) for chart in charts(at)][-1] == ["Team mean", "Consensus"]
+    assert [traces(chart) for chart in charts(at)][-1] == ["Team mean", "Agreed so far (partial)"]
 
     click(at, "← Back to the dashboard")
     assert {m.label: m.value for m in at.metric}["Questions agreed"] == "1 of 39"
@@ -915,7 +934,7 @@ def test_the_workshop_asks_for_an_answer_before_saving(app_env, db):
     assert db.reasons(consensus_id) == {}
 
 
-def test_the_consensus_share_link_opens_read_only_results_with_the_reasons(app_env, db):
+def test_the_client_page_link_opens_the_partial_consensus_with_the_reasons_and_the_plan(app_env, db):
     record, _, dashboard = team_engagement(db)
     at = open_workshop(dashboard)
     at.radio(key="agreed:crisis-plan").set_value("rehearsed")
@@ -923,28 +942,33 @@ def test_the_consensus_share_link_opens_read_only_results_with_the_reasons(app_e
     run(at)
     click(at, "Save and go to the next")
     click(at, "← Back to the dashboard")
-    assert not [c for c in at.code if "?view=" in c.value]
+    assert not [c for c in at.code if "consensus=" in c.value]
 
-    click(at, "Share the consensus results with the client")
-    share = link_code(at, "view")
+    click(at, "Give the client a link to the client page")
+    (link,) = [c.value for c in at.code if "/client?consensus=" in c.value]
+    share = link.rsplit("consensus=", 1)[1]
     consensus_id, consensus_token = db.consensus_assessment(record.id, dashboard)
     assert share == db.current_share_token(consensus_id, consensus_token)
 
     st.cache_resource.clear()
-    viewer = run(new_app(view=share))
+    client = client_page(consensus=share)
 
-    assert titles(viewer) == ["Acme Ltd"]
-    assert stage(viewer) == "Stage 4 of 5: Integrating"  # Governance alone, at 4.0
-    assert "read-only view" in all_text(viewer)
-    assert "Why the workshop agreed each answer" in [e.label for e in viewer.expander]
-    assert f"**{DEFAULT.questions['crisis-plan'].text}**" in [m.value for m in viewer.markdown]
-    assert "Rehearsed <twice> a *year*" in [t.value for t in viewer.text]
-    assert [b.label for b in viewer.button] == ["Assess your own organisation"]
-    assert not viewer.radio
-    assert not viewer.select_slider
-    assert dashboard not in all_text(viewer)
-    assert consensus_token not in all_text(viewer)
+    assert titles(client) == ["Acme Ltd"]
+    assert any(c.value.startswith("Prepared by Jo Adviser · ") for c in client.caption)
+    assert "Adviser & Co" in [c.value for c in client.caption]  # the consultant's header
+    assert {m.label: m.value for m in client.metric}["Questions agreed"] == "1 of 39 agreed"
+    assert [w.value for w in client.warning] == [
+        "Partial consensus: 1 of 39 agreed. The agreed stage is given once every question is agreed."
+    ]
+    assert "Agreed stage" not in all_text(client) and "Stage 4 of 5" not in all_text(client)
+    assert f"**{ui.plain(DEFAULT.questions['crisis-plan'].text)}**" in [m.value for m in client.markdown]
+    assert f"Why: {ui.plain('Rehearsed <twice> a *year*')}" in [c.value for c in client.caption]
+    assert "Assess your own organisation" not in [b.label for b in client.button]
+    assert not client.radio and not client.text_area
+    assert dashboard not in all_text(client)
+    assert consensus_token not in all_text(client)
+    assert "Customer service (n=2)" not in all_text(client)  # client-safe: no group under 3
 
     # turned off from the dashboard, the link says so
-    click(at, "Turn the consensus link off")
-    assert titles(run(new_app(view=share))) == ["This link was turned off"]
+    click(at, "Turn the client page link off")
+    assert titles(client_page(consensus=share)) == ["This link was turned off"]

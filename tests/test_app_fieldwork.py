@@ -39,6 +39,9 @@ def widget(assessment_id: int, question_id: str, part: str = "") -> str:
     return f"answer:{assessment_id}:{question_id}:{part}"
 
 
+REFUSED_ANSWER = "Not saved: the survey has closed, so this answer can no longer be changed."
+
+
 def errors(at) -> list[str]:
     return [e.value for e in at.error]
 
@@ -59,7 +62,7 @@ def test_the_close_reaches_an_open_survey_tab_at_its_next_answer(app_env, db):
     at.radio(key=widget(aid, FIRST.id)).set_value("cascaded")
     run(at)
 
-    assert errors(at) == [CLOSED]
+    assert errors(at) == [CLOSED, REFUSED_ANSWER]  # at the top, and beside the question
     assert db.assessment(aid).answers == {FIRST.id: "activity"}  # nothing given is lost, nothing changed
     assert at.radio(key=widget(aid, FIRST.id)).value == "activity"  # the page shows what is stored
     assert progress(at).endswith("Dimension 1 of 8 · 1 of 39 answered")
@@ -67,7 +70,7 @@ def test_the_close_reaches_an_open_survey_tab_at_its_next_answer(app_env, db):
     second = DEFAULT.dimensions[0].questions[1]
     at.radio(key=widget(aid, second.id)).set_value(second.option_ids[0])
     run(at)
-    assert errors(at) == [CLOSED]
+    assert errors(at) == [CLOSED, REFUSED_ANSWER, REFUSED_ANSWER]
     assert db.assessment(aid).answers == {FIRST.id: "activity"}
 
     db.set_engagement_status(record.id, "open")
@@ -91,7 +94,7 @@ def test_a_note_after_the_close_is_refused_and_the_stored_note_comes_back(app_en
     at.text_input(key=widget(aid, FIRST.id, "note")).input("changed")
     run(at)
 
-    assert errors(at) == [CLOSED]
+    assert errors(at) == [CLOSED, "Not saved: the survey has closed, so this note can no longer be changed."]
     assert db.notes(aid) == {FIRST.id: "the plan, page 3"}
     assert at.text_input(key=widget(aid, FIRST.id, "note")).value == "the plan, page 3"
 

@@ -12,7 +12,7 @@ from threadline.storage import LinkLookup, Store, metadata, migrations
 from threadline.storage.migrations.__main__ import main as alembic_main
 
 BANK_TEXT = "id: default\nversion: '1.0'\ntitle: Social business maturity\n"
-HEAD = "0004"
+HEAD = "0005"
 
 
 def _fresh_schema(url: str) -> dict[str, dict[str, object]]:
@@ -67,10 +67,12 @@ def test_a_version_1_database_upgrades_and_keeps_its_data(db_url: str, another_d
 def test_a_version_2_database_upgrades_and_keeps_its_data(db_url: str, another_db_url: str) -> None:
     legacy_database(db_url, 2)
     old = Store(db_url)
-    # This code reads engagements.archived_at (revision 0003): the column is there while the old
-    # data is written through the store, and gone again before the upgrade, as in version 2.
+    # This code reads engagements.archived_at (revision 0003) and department_groups (0005): the
+    # columns are there while the old data is written through the store, and gone again before
+    # the upgrade, as in version 2.
     with old.engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE engagements ADD COLUMN archived_at TIMESTAMP"))
+        conn.execute(sa.text("ALTER TABLE engagements ADD COLUMN department_groups JSON NOT NULL DEFAULT '[]'"))
     bank = old.put_bank(BANK_TEXT, "default", "1.0")
     own, own_token = old.create_assessment(bank, {"organisation": "Acme"})
     old.save_answer(own, "q1", "o1")
@@ -82,6 +84,7 @@ def test_a_version_2_database_upgrades_and_keeps_its_data(db_url: str, another_d
     consensus, _ = old.consensus_assessment(record.id, dashboard)
     with old.engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN archived_at"))
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN department_groups"))
     old.dispose()
 
     upgraded = Store(db_url)
@@ -165,6 +168,8 @@ def test_the_alembic_command_line_needs_no_ini_file(capsys: pytest.CaptureFixtur
 def test_a_database_at_the_baseline_gains_the_guess_failures_table(store: Store, another_db_url: str) -> None:
     with store.engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE guess_failures"))
+        conn.execute(sa.text("DROP TABLE consensus_actions"))  # revision 0005
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN department_groups"))  # revision 0005
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN archived_at"))  # revision 0003
         conn.execute(sa.text("DROP TABLE peer_scores"))  # revision 0004
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
@@ -183,6 +188,8 @@ def test_a_database_at_0002_gains_the_archive_column_and_keeps_its_engagements(
     with store.engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN archived_at"))
         conn.execute(sa.text("DROP TABLE peer_scores"))  # revision 0004
+        conn.execute(sa.text("DROP TABLE consensus_actions"))  # revision 0005
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN department_groups"))  # revision 0005
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0002'"))
 
     assert store.migrate() == 2
@@ -199,6 +206,8 @@ def test_a_database_at_0003_gains_the_peer_scores_table_and_keeps_its_assessment
     assessment_id, _ = store.create_assessment(bank, {"organisation": "Acme"})
     with store.engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE peer_scores"))
+        conn.execute(sa.text("DROP TABLE consensus_actions"))  # revision 0005
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN department_groups"))  # revision 0005
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0003'"))
     assert "peer_scores" not in table_names(store.engine)
 
@@ -206,4 +215,28 @@ def test_a_database_at_0003_gains_the_peer_scores_table_and_keeps_its_assessment
     assert _versions(store) == ([2], [HEAD])
     assert store.assessment(assessment_id).context == {"organisation": "Acme"}
     assert not store.in_comparison(assessment_id)
+    assert full_schema(store.engine) == _fresh_schema(another_db_url)
+
+
+def test_a_database_at_0004_gains_the_groups_column_and_the_actions_table_and_keeps_its_engagements(
+    store: Store, another_db_url: str
+) -> None:
+    bank = store.put_bank(BANK_TEXT, "default", "1.0")
+    record, _, _ = store.create_engagement(bank, "Acme", "Jo", "Jo & Co", ["HR", "IT", "Sales"])
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE consensus_actions"))  # revision 0005
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN department_groups"))  # revision 0005
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0004'"))
+    assert "consensus_actions" not in table_names(store.engine)
+
+    assert store.migrate() == 2
+    assert _versions(store) == ([2], [HEAD])
+    assert store.engagement(record.id) == record
+    assert store.engagement(record.id).department_groups == ()
+    store.set_department_groups(record.id, [("People and IT", ["HR", "IT"])])
+    assert store.engagement(record.id).department_groups == (("People and IT", ("HR", "IT")),)
+    action = store.add_action(record.id, "strategy", "Write the plan", "Jo", status="in_progress")
+    assert [(a.id, a.text, a.owner, a.status) for a in store.actions(record.id)] == [
+        (action, "Write the plan", "Jo", "in_progress")
+    ]
     assert full_schema(store.engine) == _fresh_schema(another_db_url)

@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.store_support import legacy_database
-from threadline.storage import MIGRATIONS, Store, migrations
+from threadline.storage import MIGRATIONS, Store, WriteFailedError, migrations
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK_TEXT = "id: default\nversion: '1.0'\ntitle: Social business maturity\n"
@@ -54,8 +54,10 @@ def test_a_current_read_only_database_starts_and_reads(db_url: str) -> None:
     assessment_id, token = _current_database(db_url)
     store = Store(_read_only(db_url))
     try:
-        with pytest.raises(sa.exc.DBAPIError):  # it really is read-only
+        with pytest.raises(WriteFailedError) as refused:  # it really is read-only, and says so
             store.put_bank(BANK_TEXT + "# changed\n", "default", "1.1")
+        assert refused.value.problem == "read-only"
+        assert not store.writable()
         assert store.migrate() == len(MIGRATIONS)
         found = store.find_link(token)
         assert found is not None and found.assessment_id == assessment_id

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -266,8 +266,14 @@ def team_radar(
     titles: list[str],
     series: dict[str, list[float | None]],
     band: tuple[list[float | None], list[float | None]] | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Several score traces on one radar (click a legend entry to hide it), with an optional min-max band."""
+    """Several score traces on one radar (click a legend entry to hide it), with an optional min-max band.
+
+    `colours` (`department_colours`) gives a department or group the same colour on every chart
+    whatever else is drawn: a series' name up to its " (n=" is looked up; others take the
+    palette by position.
+    """
     labels = [axis_label(t) for t in titles]
     traces: list[go.Scatterpolar] = []
     if band is not None:
@@ -275,7 +281,7 @@ def team_radar(
         traces.append(_band_edge("Highest answer", high, labels, fill=None))
         traces.append(_band_edge("Lowest answer", low, labels, fill="tonext"))
     for n, (label, values) in enumerate(series.items()):
-        colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
+        colour = (colours or {}).get(label.split(" (n=")[0], SERIES_COLOURS[n % len(SERIES_COLOURS)])
         name = clean_name(label)  # a department's bidi controls must not move its "(n=3)"
         traces.append(
             go.Scatterpolar(
@@ -289,7 +295,15 @@ def team_radar(
                 hovertemplate="%{theta}: %{r:.2f}<extra>" + html.escape(name, quote=False) + "</extra>",
             )
         )
-    return go.Figure(data=traces, layout=dict(polar=_polar(bank, len(labels)), height=520, **_radar_layout()))
+    polar = _polar(bank, len(labels))
+    # On a wide page the radar is as tall as the chart: the lowest spoke label then reaches below the
+    # plot area, and the legend under it would cover it. The radar leaves the bottom eighth free.
+    polar["domain"] = dict(x=[0, 1], y=[0.12, 1])
+    layout = _radar_layout()
+    # Each legend entry as wide as the longest name: Plotly's own measure of a row cut the last name short.
+    longest = max((len(clean_name(label)) for label in [*series, "Highest answer"]), default=10)
+    layout["legend"] = {**layout["legend"], "entrywidth": 8 * longest + 40, "entrywidthmode": "pixels"}
+    return go.Figure(data=traces, layout=dict(polar=polar, height=620, **layout))
 
 
 # A legend of several rows anchored by its bottom edge (as in `_layout`) grows up over the plot:
@@ -357,30 +371,48 @@ def alignment_bars(titles: list[str], alignment: list[float]) -> go.Figure:
     return figure
 
 
-def distribution_bars(option_labels: list[str], departments: list[str], counts: list[list[int]]) -> go.Figure:
-    """Stacked bars: per department, how many chose each option (counts[department][option])."""
+def distribution_bars(
+    option_labels: list[str],
+    departments: list[str],
+    counts: list[list[int]],
+    *,
+    ordinal: bool = True,
+    full_text: bool = False,
+    counting: str = "Respondents",
+) -> go.Figure:
+    """Stacked bars: per department, how many chose each option (counts[department][option]).
+
+    ordinal: the options run from low to high (a choice question), coloured warm to teal; a
+    multi question's options are not ordered and take distinct colours instead. full_text: the
+    legend keeps each option's whole wording, wrapped, instead of its first 40 characters.
+    counting: the x axis's title, what a bar counts.
+    """
     figure = go.Figure()
     for k, label in enumerate(option_labels):
+        name = axis_label(label, width=44) if full_text else html.escape(_short(label), quote=False)
+        colour = _ramp(k, len(option_labels)) if ordinal else SERIES_COLOURS[k % len(SERIES_COLOURS)]
         figure.add_trace(
             go.Bar(
-                name=html.escape(_short(label), quote=False),
+                name=name,
                 y=[html.escape(clean_name(d), quote=False) for d in departments],
                 x=[row[k] for row in counts],
                 orientation="h",
-                marker_color=_ramp(k, len(option_labels)),
+                marker_color=colour,
                 hovertemplate="%{y}: %{x}<extra>" + html.escape(_short(label), quote=False) + "</extra>",
             )
         )
+    lines = sum(name.count("<br>") + 1 for name in (t.name for t in figure.data)) if full_text else 0
     figure.update_layout(
         barmode="stack",
         # whole-number ticks for small teams; Plotly's own spacing beyond (one tick per respondent
         # would draw thousands of labels for a large engagement)
-        xaxis=dict(title="Respondents", gridcolor=GRID, dtick=1 if _largest_row(counts) <= 10 else None),
+        xaxis=dict(title=counting, gridcolor=GRID, dtick=1 if _largest_row(counts) <= 10 else None),
         yaxis=dict(autorange="reversed"),
-        height=max(180, 36 * len(departments) + 140) + 24 * len(option_labels),
+        height=max(180, 36 * len(departments) + 140) + (12 * lines if full_text else 24 * len(option_labels)),
         **_layout(),
     )
-    figure.update_layout(legend=_LEGEND_ABOVE)
+    legend = dict(_LEGEND_ABOVE, entrywidth=340, entrywidthmode="pixels") if full_text else _LEGEND_ABOVE
+    figure.update_layout(legend=legend)
     return figure
 
 
@@ -420,5 +452,42 @@ def submissions_over_time(dates: list, counts: list[int]) -> go.Figure:
         height=260,
         showlegend=False,
         **_layout(),
+    )
+    return figure
+
+
+def department_colours(departments: Sequence[str], groups: Sequence[tuple[str, Sequence[str]]] = ()) -> dict[str, str]:
+    """One colour per department, from the engagement's own order (the same every round).
+
+    The team mean keeps the first colour; the departments take the others in turn (none close
+    to the team mean's teal); a named group takes its first department's colour, as it stands
+    in that department's place.
+    """
+    palette = [colour for colour in SERIES_COLOURS[1:] if colour != "#0e7490"]
+    colours = {"Team mean": SERIES_COLOURS[0]}
+    colours |= {name: palette[k % len(palette)] for k, name in enumerate(dict.fromkeys(departments))}
+    for name, members in groups:
+        colours.setdefault(
+            name, colours.get(members[0], palette[len(colours) % len(palette)]) if members else palette[0]
+        )
+    return colours
+
+
+CONSULTANT_ONLY = "Consultant only"
+"""Written on every chart of the dashboard's consultant-only view (issue 9)."""
+
+
+def mark_consultant_only(figure: go.Figure) -> go.Figure:
+    """Write 'Consultant only' in the chart's top right corner, so a screenshot of it says so too."""
+    figure.add_annotation(
+        text=f"<b>{CONSULTANT_ONLY}</b>",
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=1,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(color="#b3261e", size=13),
     )
     return figure

@@ -5,9 +5,9 @@ Client-safe only: everything comes from `TeamView.client_safe()` (no department 
 caller passes no respondent names, and the departments offered but withheld are never listed.
 The texts and figures are the dashboard's (`threadline.reporting.teamdata`, `charts`).
 
-Seams for issue 7's later parts: `EngagementReport.silo_summary` and `consensus_plan` stay
-empty until the silo summary and the consensus plan with owners and dates exist; the template
-shows a section for each as soon as they are filled.
+`EngagementReport.silo_summary` holds the largest differences between the groups shown (issue 9);
+the seam `consensus_plan` stays empty until the caller passes the workshop's targets and actions;
+the template shows a section for each when it is filled.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ class EngagementReport:
     change: Table | None
     change_note: str | None
     consensus: Consensus | None
-    silo_summary: None = None  # issue 7 (silo summary): a section appears when this is filled
+    silo_summary: str | None = None  # issue 9: the largest differences between the groups shown, in words
     consensus_plan: None = None  # issue 7 (consensus plan with owners and dates)
 
     @property
@@ -189,10 +189,7 @@ def engagement_report(
         bank_version=bank.version,
         generated=f"Report made {day_of(generated_on)}",
         responses=_responses(safe, shown),
-        response_note=(
-            f"Departments with fewer than {MIN_GROUP} responses are not shown separately, and neither is a "
-            f"department from which such a group could be worked out; their responses count in the team figures."
-        ),
+        response_note=teamdata.withheld_caption(view, MIN_GROUP),
         headline=teamdata.team_headline(bank, safe),
         weakest_link=teamdata.team_weakest_link_note(bank, safe),
         radar=Chart(
@@ -211,6 +208,7 @@ def engagement_report(
         change=change,
         change_note=change_note,
         consensus=_consensus(bank, consensus),
+        silo_summary=" ".join(teamdata.silo_summary(bank, safe)) or None,
     )
 
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
 
+from scoring import groups
 from scoring.answers import NA_LABEL, Responses, as_answers
 from scoring.bank import Bank
 from scoring.engine import Result, score
+from scoring.plan import ConsensusProgress
+from scoring.plan import consensus_progress as _progress
 from scoring.team import MIN_GROUP, NA_COLUMN, TeamView, shown_departments
 from threadline.storage import EngagementRecord, Respondent, Store
 
@@ -28,6 +32,9 @@ FULL_EXPORT_WARNING = (
     "yourself; give the client the workbook above."
 )
 """Said on the dashboard above every export that holds names or small groups."""
+
+ACTION_STATUS_NAMES = {"open": "Open", "in_progress": "In progress", "done": "Done"}
+"""An action's status (`threadline.storage.ACTION_STATUSES`) in words, in the order offered."""
 
 FEWEST_DISPUTED = 3
 """Below this many scored questions the dashboard lists them all, with no 'How many questions' slider."""
@@ -88,12 +95,15 @@ def responses_by_department(engagement: EngagementRecord, respondents: list[Resp
     submitted = Counter(r.department for r in respondents if r.status == "submitted")
     names = list(dict.fromkeys([*engagement.departments, *started]))
     shown = _client_departments(engagement, respondents)
+    group_of = {member: group for group, members in engagement.department_groups for member in members}
 
     def client_sees(name: str | None) -> str:
-        if (name or "") in shown:
-            return "yes"
-        if submitted.get(name, 0) < MIN_GROUP:
-            return f"no (under {MIN_GROUP})"
+        group = group_of.get(name or "")
+        if (group or name or "") in shown:
+            return "yes" if group is None else f"yes, in {group}"
+        grouped = sum(submitted.get(m, 0) for g, ms in engagement.department_groups if g == group for m in ms)
+        if (grouped if group else submitted.get(name, 0)) < MIN_GROUP:
+            return f"no (under {MIN_GROUP})" if group is None else f"no ({group} is under {MIN_GROUP})"
         return f"no (would reveal a group under {MIN_GROUP})"
 
     return pd.DataFrame(
@@ -153,13 +163,14 @@ def response_label(position: int, respondent: Respondent) -> str:
 
 
 def _client_departments(engagement: EngagementRecord, respondents: list[Respondent]) -> set[str]:
-    """The departments whose breakdown `TeamView.client_safe` keeps, in the view the pages build (`teamviews`).
+    """The departments (or named groups) whose breakdown `TeamView.client_safe` keeps, as the pages build it.
 
     Not only those with MIN_GROUP submissions: while fewer than MIN_GROUP respondents are withheld,
     the smallest shown departments are withheld too (see `scoring.team.TeamView.client_safe`).
     """
-    submitted = [r.department or "" for r in respondents if r.status == "submitted"]
-    order = list(dict.fromkeys([*engagement.departments, *submitted]))
+    group_of = {member: group for group, members in engagement.department_groups for member in members}
+    submitted = [group_of.get(r.department or "", r.department or "") for r in respondents if r.status == "submitted"]
+    order = list(dict.fromkeys([group_of.get(d, d) for d in engagement.departments] + submitted))
     counts = Counter(submitted)
     return {order[k] for k in shown_departments(np.array([counts[n] for n in order], dtype=int))}
 
@@ -253,6 +264,7 @@ class ConsensusSummary:
     result: Result | None
     reasons: dict[str, str]
     answers: dict
+    targets: dict[str, int] | None = None
 
 
 def consensus_summary(store: Store, engagement: EngagementRecord, bank: Bank, dashboard_token: str) -> ConsensusSummary:
@@ -263,4 +275,67 @@ def consensus_summary(store: Store, engagement: EngagementRecord, bank: Bank, da
     scored = [q for q in bank.questions.values() if q.is_scored]
     agreed = sum(1 for q in scored if q.id in answers)
     result = score(bank, Responses(answers)) if agreed else None
-    return ConsensusSummary(assessment_id, token, agreed, len(scored), result, store.reasons(assessment_id), answers)
+    reasons = store.reasons(assessment_id)
+    return ConsensusSummary(assessment_id, token, agreed, len(scored), result, reasons, answers, record.targets)
+
+
+def withheld_caption(view: TeamView, min_group: int = MIN_GROUP) -> str:
+    """Under a client-safe picture: what is not shown and why, group by group (`scoring.groups`).
+
+    `view` is the full view (the client-safe one no longer knows what it left out).
+    """
+    return groups.withheld_caption(view, min_group)
+
+
+def silo_summary(bank: Bank, safe: TeamView, most: int = 3) -> list[str]:
+    """The largest differences between the client-safe groups of `safe`, one sentence per dimension."""
+    return groups.silo_summary(safe, {d.id: d.title for d in bank.dimensions}, most)
+
+
+def gap_table(titles: list[str], label_a: str, means_a: np.ndarray, label_b: str, means_b: np.ndarray) -> pd.DataFrame:
+    """The perception gap per dimension, largest difference (either way) first; no difference last."""
+    frame = pd.DataFrame({"Dimension": titles, label_a: np.round(means_a, 2), label_b: np.round(means_b, 2)})
+    frame["Difference"] = np.round(means_a, 2) - np.round(means_b, 2)
+    frame["Difference"] = frame["Difference"].round(2)
+    order = np.argsort(-np.nan_to_num(np.abs(frame["Difference"].to_numpy(dtype=float)), nan=-1.0), kind="stable")
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def consensus_progress(bank: Bank, consensus: ConsensusSummary) -> ConsensusProgress:
+    """How far the workshop got: '7 of 39 agreed'; partial until every required question is agreed."""
+    return _progress(bank, consensus.answers)
+
+
+def answer_text(bank: Bank, question_id: str, answer: object) -> str:
+    """An agreed answer in words: the option's label, a multi question's ticked labels, or not applicable."""
+    question = bank.scored_questions[question_id]
+    names = {o.id: o.label for o in question.options}
+    if answer is None:
+        return NA_LABEL
+    if isinstance(answer, str):
+        return names.get(answer, answer)
+    ticked = [names.get(option, option) for option in answer]  # type: ignore[attr-defined]
+    return "; ".join(ticked) if ticked else "None of these"
+
+
+def score_answers(bank: Bank, answers: dict) -> Result:
+    """The consensus answers scored as one assessment."""
+    return score(bank, Responses(answers))
+
+
+class DistributionStyle(TypedDict):
+    """The keyword arguments of `charts.distribution_bars` for one question."""
+
+    ordinal: bool
+    full_text: bool
+    counting: str
+
+
+def distribution_style(bank: Bank, question_id: str) -> DistributionStyle:
+    """How a question's distribution is drawn on a wide page: full option text, ordinal colours for a choice only."""
+    multi = bank.scored_questions[question_id].type == "multi"
+    return {
+        "ordinal": not multi,
+        "full_text": True,
+        "counting": "Respondents who ticked each option" if multi else "Respondents who chose each answer",
+    }

@@ -24,12 +24,14 @@ from threadline.storage.guesses import Attempt
 from threadline.storage.legacy import MIGRATIONS
 from threadline.storage.peers import PeerKind, PeerScores
 from threadline.storage.records import (
+    ACTION_STATUSES,
     BUSY_TIMEOUT_MS,
     MAX_ID_LENGTH,
     MAX_NOTE_LENGTH,
     AnswerValue,
     AssessmentKind,
     AssessmentRecord,
+    ConsensusAction,
     EngagementClosedError,
     EngagementLink,
     EngagementLinkKind,
@@ -41,6 +43,8 @@ from threadline.storage.records import (
     NotFoundError,
     Respondent,
     Status,
+    WriteFailedError,
+    WriteProblem,
 )
 
 # The tables are imported from threadline.storage.schema: three of their names (assessments,
@@ -49,6 +53,7 @@ from threadline.storage.schema import UTCDateTime, answers, consensus_reasons, l
 from threadline.storage.store import Store
 
 __all__ = [
+    "ACTION_STATUSES",
     "BUSY_TIMEOUT_MS",
     "MAX_ID_LENGTH",
     "MAX_NOTE_LENGTH",
@@ -57,6 +62,7 @@ __all__ = [
     "AssessmentKind",
     "AssessmentRecord",
     "Attempt",
+    "ConsensusAction",
     "EngagementClosedError",
     "EngagementLink",
     "EngagementLinkKind",
@@ -72,6 +78,8 @@ __all__ = [
     "Status",
     "Store",
     "UTCDateTime",
+    "WriteFailedError",
+    "WriteProblem",
     "answers",
     "consensus_reasons",
     "content_hash",

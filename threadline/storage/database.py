@@ -26,7 +26,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, CursorResult, Engine
 
-from threadline.storage.records import BUSY_TIMEOUT_MS
+from threadline.storage.records import BUSY_TIMEOUT_MS, WriteFailedError, WriteProblem
+from threadline.storage.schema import schema_version
 
 _WRITE = "threadline_write"
 
@@ -49,15 +50,46 @@ class StoreBase:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            conn.execution_options(**{_WRITE: True})
-            with conn.begin():
-                yield conn
+        """One write transaction; when the database does not take it, WriteFailedError (nothing stored)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(**{_WRITE: True})
+                with conn.begin():
+                    yield conn
+        except (sa.exc.OperationalError, sa.exc.InternalError) as failed:
+            raise WriteFailedError(_problem(failed), str(failed.orig)) from failed
+
+    def writable(self) -> bool:
+        """Whether the database takes a write now (a write of nothing, rolled back)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(**{_WRITE: True})
+                with conn.begin() as transaction:
+                    conn.execute(schema_version.update().values(version=schema_version.c.version))
+                    transaction.rollback()
+        except sa.exc.DBAPIError:
+            return False
+        return True
 
     def _insert(self, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
         if self.dialect == "postgresql":
             return postgresql.insert(table)
         return sqlite.insert(table)
+
+
+def _problem(failed: sa.exc.DBAPIError) -> WriteProblem:
+    """What the driver's error says, in one word (SQLite's messages, PostgreSQL's SQLSTATE)."""
+    text = str(failed.orig).lower()
+    code = getattr(failed.orig, "sqlstate", None) or ""
+    if "readonly" in text or "read-only" in text or "read only" in text or code == "25006":
+        return "read-only"
+    if "disk is full" in text or "disk full" in text or "no space" in text or code.startswith("53"):
+        return "full"
+    if "locked" in text or "busy" in text:
+        return "busy"
+    if failed.connection_invalidated or code.startswith("08") or "connect" in text or "unable to open" in text:
+        return "unavailable"
+    return "other"
 
 
 def _now() -> datetime:

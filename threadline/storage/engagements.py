@@ -22,6 +22,7 @@ from typing import Any, Literal, cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from scoring.groups import check_merges
 from threadline.links import (
     derive_consensus_token,
     derive_invite_token,
@@ -41,14 +42,18 @@ from threadline.storage.database import _inserted_id, _now
 from threadline.storage.records import (
     _ENGAGEMENT_LINK_KINDS,
     _ENGAGEMENT_STATUSES,
+    ACTION_STATUSES,
     MAX_ID_LENGTH,
+    MAX_NOTE_LENGTH,
+    ActionStatus,
+    ConsensusAction,
     EngagementLink,
     EngagementLinkKind,
     EngagementRecord,
     EngagementStatus,
     NotFoundError,
 )
-from threadline.storage.schema import assessments, engagements, links
+from threadline.storage.schema import assessments, consensus_actions, engagements, links
 from threadline.text import clean_name
 
 
@@ -142,6 +147,78 @@ class EngagementStore(AssessmentStore):
     def update_engagement(self, engagement_id: int, **fields: Any) -> None:
         """Change any of client, consultant, logo_text, departments and closes_on."""
         self._update_engagement(engagement_id, **_engagement_values(fields))
+
+    def set_department_groups(self, engagement_id: int, groups: Sequence[tuple[str, Sequence[str]]]) -> None:
+        """Store the consultant's named groups of departments (`scoring.groups.check_merges`; empty: none)."""
+        record = self.engagement(engagement_id)
+        checked = check_merges(record.departments, groups)
+        stored = [{"name": name, "members": list(members)} for name, members in checked]
+        self._update_engagement(engagement_id, department_groups=stored)
+
+    def actions(self, engagement_id: int) -> list[ConsensusAction]:
+        """The actions of the engagement's consensus plan, per dimension in the order given."""
+        query = (
+            sa.select(consensus_actions)
+            .where(consensus_actions.c.engagement_id == engagement_id)
+            .order_by(consensus_actions.c.dimension_id, consensus_actions.c.position, consensus_actions.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [_action(row) for row in conn.execute(query)]
+
+    def add_action(
+        self,
+        engagement_id: int,
+        dimension_id: str,
+        text: str,
+        owner: str = "",
+        due_on: date | None = None,
+        status: ActionStatus = "open",
+    ) -> int:
+        """Add an action at the end of a dimension's list; return its id."""
+        values = _action_values(text=text, owner=owner, due_on=due_on, status=status)
+        if not isinstance(dimension_id, str) or not dimension_id or len(dimension_id) > MAX_ID_LENGTH:
+            raise ValueError(f"not a dimension id: {dimension_id!r}")
+        now = _now()
+        with self._write() as conn:
+            _engagement(conn, engagement_id, lock="update")
+            last = conn.scalar(
+                sa.select(sa.func.max(consensus_actions.c.position)).where(
+                    consensus_actions.c.engagement_id == engagement_id,
+                    consensus_actions.c.dimension_id == dimension_id,
+                )
+            )
+            result = conn.execute(
+                consensus_actions.insert().values(
+                    engagement_id=engagement_id,
+                    dimension_id=dimension_id,
+                    position=0 if last is None else int(last) + 1,
+                    created_at=now,
+                    updated_at=now,
+                    **values,
+                )
+            )
+            return _inserted_id(result)
+
+    def update_action(self, engagement_id: int, action_id: int, **fields: Any) -> None:
+        """Change any of an action's text, owner, due_on and status."""
+        values = _action_values(**fields)
+        with self._write() as conn:
+            result = conn.execute(
+                consensus_actions.update()
+                .where(consensus_actions.c.id == action_id, consensus_actions.c.engagement_id == engagement_id)
+                .values(updated_at=_now(), **values)
+            )
+            if result.rowcount == 0:
+                raise NotFoundError(f"engagement {engagement_id} has no action {action_id!r}")
+
+    def delete_action(self, engagement_id: int, action_id: int) -> None:
+        """Remove an action."""
+        with self._write() as conn:
+            conn.execute(
+                consensus_actions.delete().where(
+                    consensus_actions.c.id == action_id, consensus_actions.c.engagement_id == engagement_id
+                )
+            )
 
     def current_invite_token(self, engagement_id: int, dashboard_token: str) -> str:
         """Return the live invite token, rebuilt from the engagement's current dashboard token.
@@ -247,6 +324,7 @@ class EngagementStore(AssessmentStore):
             owned = conn.execute(sa.select(assessments.c.id).where(assessments.c.engagement_id == engagement_id))
             _delete_assessments(conn, list(owned.scalars()))
             conn.execute(links.delete().where(links.c.engagement_id == engagement_id))
+            conn.execute(consensus_actions.delete().where(consensus_actions.c.engagement_id == engagement_id))
             if record.series_id == engagement_id:
                 later = conn.execute(
                     sa.select(engagements.c.id)
@@ -378,6 +456,22 @@ def _engagement_record(row: Row[*tuple[Any, ...]]) -> EngagementRecord:
         created_at=row.created_at,
         updated_at=row.updated_at,
         archived_at=row.archived_at,
+        department_groups=tuple(
+            (clean_name(group["name"]), tuple(clean_name(m) for m in group["members"]))
+            for group in (row.department_groups or [])
+        ),
+    )
+
+
+def _action(row: Row[*tuple[Any, ...]]) -> ConsensusAction:
+    return ConsensusAction(
+        id=row.id,
+        dimension_id=row.dimension_id,
+        position=row.position,
+        text=row.text,
+        owner=row.owner,
+        due_on=row.due_on,
+        status=row.status,
     )
 
 
@@ -419,3 +513,38 @@ def _engagement_values(fields: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         raise TypeError(f"not an editable engagement field: {', '.join(unknown)}")
     return {name: _ENGAGEMENT_FIELDS[name](value) for name, value in fields.items()}
+
+
+def _action_text(value: object) -> str:
+    text = _text(value).strip()
+    if not text or len(text) > MAX_NOTE_LENGTH:
+        raise ValueError(f"an action is 1 to {MAX_NOTE_LENGTH} characters")
+    return text
+
+
+def _action_owner(value: object) -> str:
+    owner = _text(value).strip()
+    if len(owner) > MAX_ID_LENGTH:
+        raise ValueError(f"an owner is at most {MAX_ID_LENGTH} characters")
+    return owner
+
+
+def _action_status(value: object) -> str:
+    if value not in ACTION_STATUSES:
+        raise ValueError(f"an action's status is one of {ACTION_STATUSES}, not {value!r}")
+    return cast(str, value)
+
+
+_ACTION_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "text": _action_text,
+    "owner": _action_owner,
+    "due_on": _closing_date,
+    "status": _action_status,
+}
+
+
+def _action_values(**fields: Any) -> dict[str, Any]:
+    unknown = sorted(set(fields) - set(_ACTION_FIELDS))
+    if unknown:
+        raise TypeError(f"not an action field: {', '.join(unknown)}")
+    return {name: _ACTION_FIELDS[name](value) for name, value in fields.items()}

@@ -16,6 +16,7 @@ EngagementLinkKind = Literal["invite", "dashboard"]
 Status = Literal["in_progress", "submitted"]
 AssessmentKind = Literal["self", "respondent", "consensus"]
 EngagementStatus = Literal["open", "closed"]
+ActionStatus = Literal["open", "in_progress", "done"]
 AnswerValue = str | list[str] | None
 
 BUSY_TIMEOUT_MS = 5000
@@ -25,6 +26,7 @@ _ASSESSMENT_LINK_KINDS = ("private", "share")
 _ENGAGEMENT_LINK_KINDS = ("invite", "dashboard")
 _STATUSES = ("in_progress", "submitted")
 _ENGAGEMENT_STATUSES = ("open", "closed")
+ACTION_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress", "done")
 
 
 class NotFoundError(LookupError):
@@ -38,6 +40,22 @@ class EngagementClosedError(Exception):
     The workshop's consensus and the consultant's own corrections are not respondents' writes
     and go on after the close.
     """
+
+
+WriteProblem = Literal["read-only", "full", "unavailable", "busy", "other"]
+
+
+class WriteFailedError(Exception):
+    """Raised when the database did not take a write: nothing of it was stored.
+
+    ``problem`` says why, as far as the database told: ``read-only`` (the file or the database
+    refuses writes), ``full`` (no space left), ``unavailable`` (the server cannot be reached),
+    ``busy`` (another writer held the database past the busy timeout), ``other``.
+    """
+
+    def __init__(self, problem: WriteProblem, detail: str) -> None:
+        super().__init__(f"the database did not store the change ({problem}): {detail}")
+        self.problem: WriteProblem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +107,25 @@ class EngagementRecord:
     created_at: datetime
     updated_at: datetime
     archived_at: datetime | None = None
+    department_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """The consultant's named groups of departments (name, members), counted as one by the client's views."""
 
     def accepts_responses(self, today: date) -> bool:
         """Tell whether respondents may join: open, and not past the closing date."""
         return self.status == "open" and (self.closes_on is None or today <= self.closes_on)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsensusAction:
+    """One action of an engagement's consensus plan (issue 9): what, who, by when, how far."""
+
+    id: int
+    dimension_id: str
+    position: int
+    text: str
+    owner: str
+    due_on: date | None
+    status: ActionStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,6 +87,8 @@ engagements = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
     # revision 0003 (issue 10): set when the consultant archives the round (the home hides it)
     sa.Column("archived_at", UTCDateTime, nullable=True),
+    # revision 0005 (issue 9): the consultant's named groups of departments, [{"name", "members"}]
+    sa.Column("department_groups", sa.JSON, nullable=False, server_default=sa.text("'[]'")),
     sa.UniqueConstraint("series_id", "round", name="uq_engagements_series_round"),
     sa.CheckConstraint("status IN ('open', 'closed')", name="ck_engagements_status"),
 )
@@ -190,6 +192,24 @@ peer_scores = sa.Table(
     sa.Column("dimensions", sa.JSON, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Index("ix_peer_scores_bank", "bank_id", "bank_version"),
+)
+
+# Revision 0005 (issue 9): the actions of an engagement's consensus plan, per dimension, in order.
+consensus_actions = sa.Table(
+    "consensus_actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("engagement_id", sa.Integer, sa.ForeignKey("engagements.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("dimension_id", sa.String(MAX_ID_LENGTH), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("owner", sa.Text, nullable=False, server_default=""),
+    sa.Column("due_on", sa.Date, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False, server_default="open"),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("status IN ('open', 'in_progress', 'done')", name="ck_consensus_actions_status"),
+    sa.Index("ix_consensus_actions_engagement_id", "engagement_id"),
 )
 
 schema_version = sa.Table(

@@ -19,6 +19,10 @@ changes, that is when the instructions do:
   reloading itself with `?remembered=TOKEN`, checks it against the database and offers to
   continue; "Forget this browser" (or a token the database no longer knows) removes it.
 
+- *clicks the server never got*: each option clicked on the survey is kept in the tab's
+  `sessionStorage` (`threadline.pending`: which question, which option) until the page shows it
+  as stored; one the server never read (it died or restarted first) reloads the page with
+  `?lost=QUESTION`, and the survey says beside that question that the answer was not saved;
 - *chart code*: on the survey, once the browser is idle, it loads Streamlit's own chart code
   (a file of this app, `static/js/PlotlyChart.*.js`) so the results page draws at once.
 
@@ -40,6 +44,8 @@ STORAGE_KEY = "threadline.resume"
 PAGE_KEY = "threadline.page"
 IDLE_COMMIT_MS = 1500
 REMEMBERED_PARAM = "remembered"
+PENDING_KEY = "threadline.pending"
+LOST_PARAM = "lost"
 CONTAINER_KEY = "threadline-browser"
 
 # Runs in the parent window, installed once per page load.
@@ -47,6 +53,7 @@ _HELPER = """
 (function () {
   if (window.__threadlineHelper) { return; }
   const STORAGE_KEY = $storage, PAGE_KEY = $page, IDLE_MS = $idle, PARAM = $param;
+  const PENDING_KEY = $pending, LOST = $lost;
   const TEXT_BOXES = '[data-testid="stTextArea"] textarea, [data-testid="stTextInput"] input';
   let idle = null;
   function isTextBox(el) { return !!el && typeof el.matches === 'function' && el.matches(TEXT_BOXES); }
@@ -139,6 +146,76 @@ _HELPER = """
     if (window.requestIdleCallback) { window.requestIdleCallback(load, {timeout: 3000}); }
     else { setTimeout(load, 500); }
   }
+  // Clicks the server never got: each option clicked on the survey is remembered (in this tab's
+  // sessionStorage) until the page, idle and connected again, shows it as the server has it. A
+  // click still not shown a second later, with no "not saved" message of the server's beside it
+  // (the server went away before it read the click), reloads the page with ?lost=QUESTION so the
+  // server says so beside that question.
+  const QUESTION = '[class*="st-key-question-"]', CHOICES = 'input[type=radio], input[type=checkbox]';
+  const OPTION = '[data-testid="stRadioOption"], [data-testid="stCheckbox"]';
+  function questionClass(el) {
+    const holder = el.closest(QUESTION);
+    return holder && [...holder.classList].find(function (c) { return c.indexOf('st-key-question-') === 0; });
+  }
+  function pending() {
+    try { return JSON.parse(sessionStorage.getItem(PENDING_KEY) || '{}'); } catch (e) { return {}; }
+  }
+  function keepPending(all) {
+    try { sessionStorage.setItem(PENDING_KEY, JSON.stringify(all)); } catch (e) { /* storage off */ }
+  }
+  // A run of the page finished after a click: only then does what it shows say what the server has.
+  const DOC = String(Math.random());
+  let runs = 0, lastState = null;
+  // A click, not a change event: Streamlit's options take the click themselves (no native change).
+  document.addEventListener('click', function (event) {
+    const option = event.target && event.target.closest && event.target.closest(OPTION);
+    const el = option && option.querySelector(CHOICES);
+    const question = el && questionClass(el);
+    if (!question) { return; }
+    const all = pending();
+    const choices = [...el.closest(QUESTION).querySelectorAll(CHOICES)];
+    // before the click takes effect: a radio becomes chosen, a box the opposite of what it is
+    const checked = el.type === 'radio' ? true : !el.checked;
+    all[question] = {index: choices.indexOf(el), checked: checked, doc: DOC, runs: runs};
+    keepPending(all);
+  }, true);
+  function checkIdle(app) {
+    if (app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED') {
+      checkPending();
+    }
+  }
+  function checkPending() {
+    const all = pending();
+    let lost = null;
+    Object.keys(all).forEach(function (question) {
+      const entry = all[question];
+      const ranSince = entry.doc === DOC ? runs > entry.runs : runs >= 1;  // a reload came back from the server
+      const holder = document.querySelector('.' + question);
+      if (!ranSince || !holder) { return; }  // not yet, or another page of the survey
+      const el = holder.querySelectorAll(CHOICES)[entry.index];
+      const said = holder.querySelector('[data-testid="stAlert"]');  // the server's own "not saved"
+      if (!(el && el.checked === entry.checked) && !said) { lost = question; }
+      delete all[question];
+    });
+    keepPending(all);
+    if (lost) {
+      const url = new URL(window.location.href);
+      url.searchParams.set(LOST, lost.slice('st-key-question-'.length));
+      window.location.replace(url.toString());
+    }
+  }
+  (function watch() {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) { setTimeout(watch, 100); return; }
+    const states = ['data-test-script-state', 'data-test-connection-state'];
+    new MutationObserver(function () {
+      const state = app.dataset.testScriptState;
+      if (lastState === 'running' && state === 'notRunning') { runs += 1; }
+      lastState = state;
+      // a moment later: the widgets take the run's values just after it ends
+      if (state === 'notRunning') { setTimeout(function () { checkIdle(app); }, 300); }
+    }).observe(app, {attributes: true, attributeFilter: states});
+  })();
   window.__threadlineHelper = {
     run: function (text) {
       const config = JSON.parse(text);
@@ -158,6 +235,8 @@ _HELPER = (
     .replace("$page", json.dumps(PAGE_KEY))
     .replace("$idle", str(IDLE_COMMIT_MS))
     .replace("$param", json.dumps(REMEMBERED_PARAM))
+    .replace("$pending", json.dumps(PENDING_KEY))
+    .replace("$lost", json.dumps(LOST_PARAM))
 )
 
 # This page's instructions: the helper installs itself once per page load, then runs them.

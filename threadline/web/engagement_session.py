@@ -109,3 +109,45 @@ def invite_link(token: str) -> str:
 def dashboard_link(token: str) -> str:
     """The consultant's private dashboard link."""
     return links.engagement_url(base_url(), links.DASHBOARD_PARAM, token)
+
+
+@dataclass(frozen=True)
+class ClientPage:
+    """The engagement's client page: its engagement and consensus assessment, and who opened it.
+
+    by_consultant: opened from the dashboard (its dashboard link); otherwise by the consensus's
+    read-only link that the consultant gave the client.
+    """
+
+    record: EngagementRecord
+    consensus_id: int
+    by_consultant: bool
+    dashboard_token: str | None = None
+
+
+CLIENT_PARAM = "consensus"
+"""The client page's parameter: the consensus assessment's read-only (share) token."""
+
+
+def open_client_page() -> ClientPage | Literal["missing", "unknown", "revoked"]:
+    """The client page named by the URL: `consensus` (the share token) or `dashboard` (the consultant)."""
+    store = resources.store()
+    dashboard = st.query_params.get(links.DASHBOARD_PARAM)
+    if dashboard:
+        found = store.find_engagement_link(dashboard)
+        if found is None or found.kind != "dashboard" or found.revoked:
+            return "unknown"
+        consensus_id, _ = store.consensus_assessment(found.engagement_id, dashboard)
+        return ClientPage(store.engagement(found.engagement_id), consensus_id, True, dashboard)
+    token = st.query_params.get(CLIENT_PARAM)
+    if not token:
+        return "missing"
+    lookup = store.find_link(token)
+    if lookup is None or lookup.kind != "share":
+        return "unknown"
+    if lookup.revoked:
+        return "revoked"
+    record = store.assessment(lookup.assessment_id)
+    if record.kind != "consensus" or record.engagement_id is None:
+        return "unknown"
+    return ClientPage(store.engagement(record.engagement_id), record.id, False)

@@ -107,6 +107,10 @@ class DashboardAccess:
             closes_on,
             series_id=engagement.series_id,
         )
+        if engagement.department_groups:  # the next round keeps the consultant's groups
+            found = self.store.find_engagement_link(dashboard)
+            if found is not None:
+                self.store.set_department_groups(found.engagement_id, list(engagement.department_groups))
         return dashboard
 
     def consensus(self) -> tuple[int, str]:
@@ -129,6 +133,31 @@ class DashboardAccess:
         """Turn the client's consensus link off."""
         assessment_id, _ = self.consensus()
         self.store.revoke_share(assessment_id)
+
+    def set_department_groups(self, groups: list[tuple[str, list[str]]]) -> None:
+        """Name groups of departments that the client's views count as one (`scoring.groups.check_merges`)."""
+        self._require_current()
+        self.store.set_department_groups(self.engagement_id, groups)
+
+    def set_consensus_target(self, dimension_id: str, level: int | None) -> None:
+        """The target stage the workshop agreed for a dimension (None: the default target)."""
+        assessment_id, _ = self.consensus()
+        self.store.set_target(assessment_id, dimension_id, level)
+
+    def add_action(self, dimension_id: str, text: str, owner: str = "", due_on: date | None = None) -> int:
+        """Add an action to the consensus plan of a dimension."""
+        self._require_current()
+        return self.store.add_action(self.engagement_id, dimension_id, text, owner, due_on)
+
+    def update_action(self, action_id: int, **fields: Any) -> None:
+        """Change an action's text, owner, due date or status."""
+        self._require_current()
+        self.store.update_action(self.engagement_id, action_id, **fields)
+
+    def delete_action(self, action_id: int) -> None:
+        """Remove an action from the plan."""
+        self._require_current()
+        self.store.delete_action(self.engagement_id, action_id)
 
 
 @dataclass(frozen=True)

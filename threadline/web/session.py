@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -20,8 +20,8 @@ import streamlit as st
 from scoring.answers import Answer, as_answers, as_stored
 from scoring.bank import Bank
 from threadline import links
-from threadline.storage import EngagementClosedError
-from threadline.web import resources
+from threadline.storage import EngagementClosedError, WriteFailedError
+from threadline.web import resources, saving
 
 SESSION_KEY = "assessment"
 SHARE_NOTES_KEY = "share_notes"
@@ -143,24 +143,26 @@ def _load(token: str, editable: bool) -> Assessment | LinkProblem:
 def record_answer(assessment: Assessment, question_id: str, value: AnswerChange) -> None:
     """Keep one answer (or its absence, `UNANSWERED`) and write it to the database now.
 
-    When the store refuses because the engagement has closed, nothing changes (see `_frozen_check`).
+    When the store refuses because the engagement has closed, nothing changes (see `_frozen_check`);
+    when the database does not take the write, nothing changes either and the question says so
+    (threadline.web.saving).
     """
     if not assessment.editable:
         raise PermissionError("a read-only link cannot change answers")
     store = resources.store()
     if value is UNANSWERED:
         if question_id in assessment.answers:
-            with _frozen_check(assessment, question_id):
+            with _frozen_check(assessment, question_id, "answer"), _stored(assessment, question_id, "answer", value):
                 store.clear_answer(assessment.id, question_id)
-            assessment.answers.pop(question_id)
-            _written(assessment)
+                assessment.answers.pop(question_id)
+                _written(assessment)
         return
     if assessment.answers.get(question_id, UNANSWERED) == value:
         return
-    with _frozen_check(assessment, question_id):
+    with _frozen_check(assessment, question_id, "answer"), _stored(assessment, question_id, "answer", value):
         store.save_answer(assessment.id, question_id, as_stored(value))
-    assessment.answers[question_id] = value
-    _written(assessment)
+        assessment.answers[question_id] = value
+        _written(assessment)
 
 
 def record_note(assessment: Assessment, question_id: str, note: str) -> None:
@@ -168,13 +170,37 @@ def record_note(assessment: Assessment, question_id: str, note: str) -> None:
     _require_owner(assessment, "change notes")
     if assessment.notes.get(question_id, "") == note:
         return
-    with _frozen_check(assessment, question_id):
+    with _frozen_check(assessment, question_id, "note"), _stored(assessment, question_id, "note", note):
         resources.store().save_note(assessment.id, question_id, note)
-    if note.strip():
-        assessment.notes[question_id] = note
+        if note.strip():
+            assessment.notes[question_id] = note
+        else:
+            assessment.notes.pop(question_id, None)
+        _written(assessment)
+
+
+def retry(assessment: Assessment, question_id: str, part: saving.Part) -> None:
+    """Write again what was given for this question and not stored (the answer or the note)."""
+    failed = saving.unsaved(assessment.flags, question_id, part)
+    if failed is None:
+        return
+    if part == "answer":
+        record_answer(assessment, question_id, failed.given)
     else:
-        assessment.notes.pop(question_id, None)
-    _written(assessment)
+        record_note(assessment, question_id, failed.given)
+    if saving.unsaved(assessment.flags, question_id, part) is None:
+        _forget_widgets(assessment.id, question_id, part)  # made again from what is now stored
+
+
+@contextmanager
+def _stored(assessment: Assessment, question_id: str, part: saving.Part, given: Any) -> Iterator[None]:
+    """A write of one question's answer or note; when the database does not take it, the widgets
+    are made again from the stored value and the failure stays beside the question."""
+    try:
+        with saving.write_or_keep(assessment.flags, question_id, part, given):
+            yield
+    except saving.Kept:
+        _forget_widgets(assessment.id, question_id, part)
 
 
 def set_share_notes(assessment: Assessment, share: bool) -> None:
@@ -191,10 +217,12 @@ def _require_owner(assessment: Assessment, action: str) -> None:
 
 
 def go_to_page(assessment: Assessment, page: int) -> None:
-    """Show another dimension, remembered in the database for the resume link."""
+    """Show another dimension, remembered in the database for the resume link (when it takes the write)."""
     assessment.page = page
+    saving.page_turned(assessment.flags)
     if assessment.editable:
-        resources.store().set_page(assessment.id, page)
+        with suppress(WriteFailedError):  # the page turns all the same; the link opens the last page stored
+            resources.store().set_page(assessment.id, page)
 
 
 def set_targets(assessment: Assessment, targets: dict[str, int]) -> None:
@@ -237,7 +265,7 @@ def closed_notice(assessment: Assessment) -> None:
 
 
 @contextmanager
-def _frozen_check(assessment: Assessment, question_id: str | None) -> Iterator[None]:
+def _frozen_check(assessment: Assessment, question_id: str | None, part: saving.Part = "answer") -> Iterator[None]:
     """Run a write to a respondent's response; when the store refuses it (the engagement has
     closed), keep the working copy as stored, flag the session and rerun the whole page.
 
@@ -249,6 +277,7 @@ def _frozen_check(assessment: Assessment, question_id: str | None) -> Iterator[N
     except EngagementClosedError:
         assessment.flags[CLOSED_FLAG] = True
         if question_id is not None:
+            saving.refused(assessment.flags, question_id, part)  # said beside the question too
             _forget_widgets(assessment.id, question_id)
         st.rerun()  # in a widget callback (a fragment's too), a rerun of the whole page
 
@@ -256,16 +285,24 @@ def _frozen_check(assessment: Assessment, question_id: str | None) -> Iterator[N
 def _written(assessment: Assessment, *, rerun: bool = True) -> None:
     """After a write the store took, the working copy updated: a session flagged closed was reopened
     meanwhile, so the flag goes and, with ``rerun``, the whole page reruns without the notice."""
-    if assessment.flags.pop(CLOSED_FLAG, False) and rerun:
-        st.rerun()
+    if assessment.flags.pop(CLOSED_FLAG, False):
+        saving.reopened(assessment.flags)
+        if rerun:
+            st.rerun()
 
 
-def _forget_widgets(assessment_id: int, question_id: str) -> None:
-    """Drop the survey's widgets of one question (keys ``answer:<assessment>:<question>:<part>``)."""
+def _forget_widgets(assessment_id: int, question_id: str, part: saving.Part | None = None) -> None:
+    """Drop the survey's widgets of one question (keys ``answer:<assessment>:<question>:<part>``):
+    all of them, or only the answer's (``part="answer"``) or only the note's (``part="note"``).
+
+    Only the widgets whose change was refused: a dropped widget that the browser still holds
+    another value for would run its callback on the next run with no value in the session."""
     prefix = f"answer:{assessment_id}:{question_id}:"
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
-        if ":" not in key[len(prefix) :]:
-            del st.session_state[key]
+        rest = key[len(prefix) :]
+        if ":" in rest or (part == "answer" and rest == "note") or (part == "note" and rest != "note"):
+            continue
+        del st.session_state[key]
 
 
 def today() -> dt.date:

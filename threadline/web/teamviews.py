@@ -38,18 +38,23 @@ def team_view_of(engagement: EngagementRecord, bank: Bank, respondents: list[Res
     )
     if not submitted:
         return None
-    return _cached_view(engagement.id, engagement.bank_hash, tuple(engagement.departments), submitted)
+    order, merges = tuple(engagement.departments), engagement.department_groups
+    return _cached_view(engagement.id, engagement.bank_hash, order, merges, submitted)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _cached_view(
-    engagement_id: int, bank_hash: str, order: tuple[str, ...], submitted: tuple[tuple[int, str, object, object], ...]
+    engagement_id: int,
+    bank_hash: str,
+    order: tuple[str, ...],
+    merges: tuple[tuple[str, tuple[str, ...]], ...],
+    submitted: tuple[tuple[int, str, object, object], ...],
 ) -> TeamView:
     bank = resources.stored_bank(bank_hash)
     answers = resources.store().respondent_answers([engagement_id])
     ids = [assessment_id for assessment_id, *_ in submitted]
     table = encode(bank, [answers.get(aid, {}) for aid in ids])
-    return team_view(bank, table, [department for _, department, *_ in submitted], order)
+    return team_view(bank, table, [department for _, department, *_ in submitted], order, merges)
 
 
 def disputed_questions_shown(view: TeamView) -> list[str]:
@@ -70,6 +75,12 @@ def consensus_share_link(store: Store, consensus: ConsensusSummary) -> str | Non
     """The client's read-only link to the consensus results, when sharing is on."""
     token = store.current_share_token(consensus.assessment_id, consensus.token)
     return None if token is None else links.share_url(base_url(), token)
+
+
+def client_page_link(store: Store, consensus: ConsensusSummary) -> str | None:
+    """The client's link to the engagement's client page (/client), when sharing is on."""
+    token = store.current_share_token(consensus.assessment_id, consensus.token)
+    return None if token is None else f"{base_url().rstrip('/')}/client?consensus={token}"
 
 
 @dataclass(frozen=True)
@@ -101,3 +112,23 @@ def rounds_comparison(store: Store, rounds: list[EngagementRecord]) -> RoundsCom
     for name, round_means in series.items():
         table[name] = [None if m is None else round(m, 2) for m in round_means]
     return RoundsComparison([d.title for d in latest_bank.dimensions], series, table)
+
+
+WIDE_STYLE = (
+    "<style>[data-testid='stMainBlockContainer'] { max-width: min(100%, 112rem) !important; "
+    "padding-left: 3rem !important; padding-right: 3rem !important; }</style>"
+)
+"""The page's width for a projector, also when Streamlit keeps the centered layout (see `wide_page`)."""
+
+
+def wide_page() -> None:
+    """Lay the dashboard, the workshop and the client page out at the screen's width (a projector).
+
+    `st.set_page_config(layout="wide")` alone works on the first run only: app.py asks for the
+    centered layout on every run just before, and the browser (Streamlit 1.67) compares each
+    request with the layout it has not yet switched to, so on a rerun it keeps the centered one.
+    The style makes the width hold on every rerun; app.py choosing the layout per page would
+    make it unnecessary.
+    """
+    st.set_page_config(layout="wide")
+    st.html(WIDE_STYLE)
