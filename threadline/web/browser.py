@@ -23,8 +23,9 @@ changes, that is when the instructions do:
   `sessionStorage` (`threadline.pending`: which question, which option) until the page shows it
   as stored; one the server never read (it died or restarted first) reloads the page with
   `?lost=QUESTION`, and the survey says beside that question that the answer was not saved;
-- *chart code*: on the survey, once the browser is idle, it loads Streamlit's own chart code
-  (a file of this app, `static/js/PlotlyChart.*.js`) so the results page draws at once.
+- *element code*: on the survey, once the browser is idle, it loads the code of Streamlit's
+  elements the results page uses (files of this app, `static/js/PlotlyChart.*.js`,
+  `DataFrame.*.js`, ...: `WARM_ELEMENTS`) so the results page draws at once.
 
 Nothing else is stored on the device, and nothing is sent anywhere but this app.
 """
@@ -130,21 +131,24 @@ _HELPER = """
     url.searchParams.set(PARAM, token);
     window.location.replace(url.toString());
   }
-  // Load and run Streamlit's chart code (its largest file) while the survey is answered, once
-  // per page load, when the browser is idle: the results page then draws its charts at once.
+  // Load and run the code of Streamlit's elements the results page uses and the survey does not
+  // (the charts, its largest file, the tables, sliders, buttons), once per page load, one file at
+  // a time when the browser is idle: the results page then draws at once.
   let warming = false;
-  function warm(name) {
+  function warm(names) {
     if (warming) { return; }
     warming = true;
     const main = [...document.scripts].find(function (s) { return s.src.indexOf('/static/js/index.') !== -1; });
     if (!main) { return; }
-    const url = new URL(name, main.src).href;
-    const load = function () {
-      const done = function () { document.documentElement.dataset.threadlineChartsWarm = 'true'; };
-      import(url).then(done, function () {});
-    };
-    if (window.requestIdleCallback) { window.requestIdleCallback(load, {timeout: 3000}); }
-    else { setTimeout(load, 500); }
+    const later = window.requestIdleCallback
+      ? function (step) { window.requestIdleCallback(step, {timeout: 3000}); }
+      : function (step) { setTimeout(step, 500); };
+    (function next(left) {
+      if (!left.length) { document.documentElement.dataset.threadlineChartsWarm = 'true'; return; }
+      later(function () {
+        import(new URL(left[0], main.src).href).then(function () { next(left.slice(1)); }, function () {});
+      });
+    })(names);
   }
   // Clicks the server never got: each option clicked on the survey is remembered (in this tab's
   // sessionStorage) until the page, idle and connected again, shows it as the server has it. A
@@ -262,15 +266,27 @@ def loader_html(config: dict[str, Any]) -> str:
     return _LOADER.replace("$config", _script_tag_safe(as_json)).replace("$helper", _HELPER)
 
 
-_CHART_CODE = re.compile(r"PlotlyChart\.[A-Za-z0-9_-]+\.js")
+WARM_ELEMENTS = ("PlotlyChart", "DataFrame", "Slider", "DownloadButton", "ButtonGroup")
+"""Streamlit's element files the results page needs and the survey does not, largest first."""
 
 
 @functools.cache
+def warm_code_names() -> tuple[str, ...]:
+    """The file names of those elements' code in this installed Streamlit (those that can be told apart)."""
+    folder = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    names = []
+    for element in WARM_ELEMENTS:
+        pattern = re.compile(re.escape(element) + r"\.[A-Za-z0-9_-]+\.js")
+        found = [path.name for path in folder.glob(f"{element}.*.js") if pattern.fullmatch(path.name)]
+        if len(found) == 1:
+            names.append(found[0])
+    return tuple(names)
+
+
 def chart_code_name() -> str | None:
     """The file name of Streamlit's Plotly chunk in this installed version (None if it cannot be told)."""
-    folder = Path(streamlit.__file__).parent / "static" / "static" / "js"
-    found = [path.name for path in folder.glob("PlotlyChart.*.js") if _CHART_CODE.fullmatch(path.name)]
-    return found[0] if len(found) == 1 else None
+    names = [name for name in warm_code_names() if name.startswith("PlotlyChart.")]
+    return names[0] if names else None
 
 
 def run(
@@ -285,8 +301,8 @@ def run(
 
     `turn`: `{"scope", "page", "heading", "target", "nonce"}` for page turns (see the module
     docstring); `remember`: a private token to keep; `forget`: remove the kept token; `probe`:
-    reload the start page with the kept token as `?remembered=`; `warm_charts`: load Streamlit's
-    chart code when the browser is idle, so that the results page draws its charts without waiting.
+    reload the start page with the kept token as `?remembered=`; `warm_charts`: load the code of
+    the results page's elements when the browser is idle, so that it draws without waiting.
     """
     config: dict[str, Any] = {}
     if turn is not None:
@@ -297,8 +313,8 @@ def run(
         config["forget"] = True
     if probe:
         config["probe"] = True
-    if warm_charts and chart_code_name():
-        config["warm"] = chart_code_name()
+    if warm_charts and warm_code_names():
+        config["warm"] = list(warm_code_names())
     st.html(_STYLE)
     with st.container(key=CONTAINER_KEY):
         # Our own script, with no text of anyone's in it (the instructions are JSON made here).
