@@ -149,7 +149,8 @@ def show_team() -> None:
         )
     chart(charts.team_radar(bank, titles, series, band, COLOURS), key="team-radar")
     st.caption(ui.plain(teamdata.withheld_caption(view)))
-    if not presenting and any(view.departments.names[k] not in CLIENT_SEES for k in answered):
+    withheld = [n for n in names if n not in CLIENT_SEES and GROUP_OF.get(n) not in CLIENT_SEES]
+    if not presenting and withheld:
         st.warning(
             f"Departments marked 'not shown to client' have fewer than {MIN_GROUP} submitted responses, or "
             f"showing them would let a group under {MIN_GROUP} be worked out from the team total. They appear "

@@ -286,3 +286,12 @@ def test_the_dashboard_offers_the_client_report_beside_the_exports(app_env, db):
     labels = [element.proto.label for element in at.get("download_button")]
     assert labels[-1] == "Client report (PDF)"
     assert "Report for the client" in [h.value for h in at.subheader]
+
+
+def test_the_silo_summary_names_the_widest_differences_between_the_groups_shown(built):
+    view, report, _rendered, text = built
+    sentences = teamdata.silo_summary(DEFAULT, view.client_safe())
+    assert sentences, "the seeded engagement shows two groups that differ"
+    assert report.silo_summary == " ".join(sentences)
+    assert "Silo summary" in text
+    assert " ".join(sentences[0].split()[:3]) in " ".join(text.split())

@@ -189,7 +189,11 @@ def engagement_report(
         bank_version=bank.version,
         generated=f"Report made {day_of(generated_on)}",
         responses=_responses(safe, shown),
-        response_note=teamdata.withheld_caption(view, MIN_GROUP),
+        # Not `teamdata.withheld_caption`: the printed report never names a department it withholds.
+        response_note=(
+            f"Departments with fewer than {MIN_GROUP} responses are not shown separately, and neither is a "
+            f"department from which such a group could be worked out; their responses count in the team figures."
+        ),
         headline=teamdata.team_headline(bank, safe),
         weakest_link=teamdata.team_weakest_link_note(bank, safe),
         radar=Chart(

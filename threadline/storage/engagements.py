@@ -31,6 +31,7 @@ from threadline.links import (
     looks_like_token,
     new_token,
 )
+from threadline.storage.actions import ActionStore
 from threadline.storage.assessments import (
     AssessmentStore,
     _add_link,
@@ -42,11 +43,7 @@ from threadline.storage.database import _inserted_id, _now
 from threadline.storage.records import (
     _ENGAGEMENT_LINK_KINDS,
     _ENGAGEMENT_STATUSES,
-    ACTION_STATUSES,
     MAX_ID_LENGTH,
-    MAX_NOTE_LENGTH,
-    ActionStatus,
-    ConsensusAction,
     EngagementLink,
     EngagementLinkKind,
     EngagementRecord,
@@ -57,7 +54,7 @@ from threadline.storage.schema import assessments, consensus_actions, engagement
 from threadline.text import clean_name
 
 
-class EngagementStore(AssessmentStore):
+class EngagementStore(ActionStore, AssessmentStore):
     """The engagements' part of the :class:`Store`: links, respondents, consensus, rounds, imports."""
 
     def create_engagement(
@@ -154,71 +151,6 @@ class EngagementStore(AssessmentStore):
         checked = check_merges(record.departments, groups)
         stored = [{"name": name, "members": list(members)} for name, members in checked]
         self._update_engagement(engagement_id, department_groups=stored)
-
-    def actions(self, engagement_id: int) -> list[ConsensusAction]:
-        """The actions of the engagement's consensus plan, per dimension in the order given."""
-        query = (
-            sa.select(consensus_actions)
-            .where(consensus_actions.c.engagement_id == engagement_id)
-            .order_by(consensus_actions.c.dimension_id, consensus_actions.c.position, consensus_actions.c.id)
-        )
-        with self.engine.connect() as conn:
-            return [_action(row) for row in conn.execute(query)]
-
-    def add_action(
-        self,
-        engagement_id: int,
-        dimension_id: str,
-        text: str,
-        owner: str = "",
-        due_on: date | None = None,
-        status: ActionStatus = "open",
-    ) -> int:
-        """Add an action at the end of a dimension's list; return its id."""
-        values = _action_values(text=text, owner=owner, due_on=due_on, status=status)
-        if not isinstance(dimension_id, str) or not dimension_id or len(dimension_id) > MAX_ID_LENGTH:
-            raise ValueError(f"not a dimension id: {dimension_id!r}")
-        now = _now()
-        with self._write() as conn:
-            _engagement(conn, engagement_id, lock="update")
-            last = conn.scalar(
-                sa.select(sa.func.max(consensus_actions.c.position)).where(
-                    consensus_actions.c.engagement_id == engagement_id,
-                    consensus_actions.c.dimension_id == dimension_id,
-                )
-            )
-            result = conn.execute(
-                consensus_actions.insert().values(
-                    engagement_id=engagement_id,
-                    dimension_id=dimension_id,
-                    position=0 if last is None else int(last) + 1,
-                    created_at=now,
-                    updated_at=now,
-                    **values,
-                )
-            )
-            return _inserted_id(result)
-
-    def update_action(self, engagement_id: int, action_id: int, **fields: Any) -> None:
-        """Change any of an action's text, owner, due_on and status."""
-        values = _action_values(**fields)
-        with self._write() as conn:
-            result = conn.execute(
-                consensus_actions.update()
-                .where(consensus_actions.c.id == action_id, consensus_actions.c.engagement_id == engagement_id)
-                .values(updated_at=_now(), **values)
-            )
-            if result.rowcount == 0:
-                raise NotFoundError(f"engagement {engagement_id} has no action {action_id!r}")
-
-    def delete_action(self, engagement_id: int, action_id: int) -> None:
-        """Remove an action."""
-        with self._write() as conn:
-            conn.execute(
-                consensus_actions.delete().where(
-                    consensus_actions.c.id == action_id, consensus_actions.c.engagement_id == engagement_id
-                )
-            )
 
     def current_invite_token(self, engagement_id: int, dashboard_token: str) -> str:
         """Return the live invite token, rebuilt from the engagement's current dashboard token.
@@ -463,18 +395,6 @@ def _engagement_record(row: Row[*tuple[Any, ...]]) -> EngagementRecord:
     )
 
 
-def _action(row: Row[*tuple[Any, ...]]) -> ConsensusAction:
-    return ConsensusAction(
-        id=row.id,
-        dimension_id=row.dimension_id,
-        position=row.position,
-        text=row.text,
-        owner=row.owner,
-        due_on=row.due_on,
-        status=row.status,
-    )
-
-
 def _text(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected a string, not {value!r}")
@@ -513,38 +433,3 @@ def _engagement_values(fields: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         raise TypeError(f"not an editable engagement field: {', '.join(unknown)}")
     return {name: _ENGAGEMENT_FIELDS[name](value) for name, value in fields.items()}
-
-
-def _action_text(value: object) -> str:
-    text = _text(value).strip()
-    if not text or len(text) > MAX_NOTE_LENGTH:
-        raise ValueError(f"an action is 1 to {MAX_NOTE_LENGTH} characters")
-    return text
-
-
-def _action_owner(value: object) -> str:
-    owner = _text(value).strip()
-    if len(owner) > MAX_ID_LENGTH:
-        raise ValueError(f"an owner is at most {MAX_ID_LENGTH} characters")
-    return owner
-
-
-def _action_status(value: object) -> str:
-    if value not in ACTION_STATUSES:
-        raise ValueError(f"an action's status is one of {ACTION_STATUSES}, not {value!r}")
-    return cast(str, value)
-
-
-_ACTION_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "text": _action_text,
-    "owner": _action_owner,
-    "due_on": _closing_date,
-    "status": _action_status,
-}
-
-
-def _action_values(**fields: Any) -> dict[str, Any]:
-    unknown = sorted(set(fields) - set(_ACTION_FIELDS))
-    if unknown:
-        raise TypeError(f"not an action field: {', '.join(unknown)}")
-    return {name: _ACTION_FIELDS[name](value) for name, value in fields.items()}
