@@ -51,6 +51,8 @@ owner = assessment.editable
 
 if owner and assessment.status != "submitted":
     ui.go_with(assessment, "survey")
+if assessment.kind == "consensus" and not owner:  # a workshop's read-only link: the client page, never this one
+    ui.go("client", "consensus", assessment.token)
 
 organisation = assessment.context.get("organisation") or None
 words = wording(viewer=not owner, organisation=organisation)

@@ -28,7 +28,8 @@ access = engagements.dashboard_access(opened)
 engagement = opened.record
 bank = resources.stored_bank(engagement.bank_hash)
 COLOURS = charts.department_colours(engagement.departments, engagement.department_groups)
-view = teamviews.team_view_of(engagement, bank, store.respondents(engagement.id))
+respondents = store.respondents(engagement.id)
+view = teamviews.team_view_of(engagement, bank, respondents)
 safe = view.client_safe() if view is not None else None
 consensus = teamdata.consensus_summary(store, engagement, bank, opened.token)
 progress = teamdata.consensus_progress(bank, consensus)
@@ -129,6 +130,12 @@ with st.container(border=True):
             charts.mark_consultant_only(figure)
         st.plotly_chart(figure, key=f"workshop-dist-{question_id}")
         st.caption(ui.plain(teamdata.withheld_caption(view)))
+        client_groups = set(safe.departments.names) if presenting and safe is not None else None
+        notes = teamviews.evidence_notes(store, engagement, respondents, question_id, client_groups)
+        if notes:
+            with st.expander(f"What people noted as evidence ({len(notes)})"):
+                st.caption("No names; in presenting mode only notes from the groups the client may see.")
+                st.markdown("\n".join(f"- **{ui.plain(group)}**: {ui.plain(note)}" for group, note in notes))
 
 agreed = consensus.answers.get(question_id)
 st.session_state.setdefault(f"reason:{question_id}", consensus.reasons.get(question_id, ""))

@@ -969,6 +969,13 @@ def test_the_client_page_link_opens_the_partial_consensus_with_the_reasons_and_t
     assert consensus_token not in all_text(client)
     assert "Customer service (n=2)" not in all_text(client)  # client-safe: no group under 3
 
+    # the same token as a results-page link (?view=) opens the client page, never the self-assessment page
+    st.cache_resource.clear()
+    forwarded = run(new_app(view=share))
+    assert titles(forwarded) == ["Acme Ltd"]
+    assert forwarded.query_params == {"consensus": share}
+    assert "Assess your own organisation" not in [b.label for b in forwarded.button]
+
     # turned off from the dashboard, the link says so
     click(at, "Turn the client page link off")
     assert titles(client_page(consensus=share)) == ["This link was turned off"]

@@ -252,3 +252,26 @@ def test_the_client_page_of_a_full_consensus_gives_the_agreed_stage(app_env, db)
     assert traces(team) == ["Team mean", f"{GROUP} (n=5)", "Marketing (n=3)"]
     assert traces(agreed) == ["Team mean", "Agreed"]
     assert "(n=2" not in all_text(client)
+
+
+def test_evidence_notes_show_without_names_and_only_from_groups_the_client_may_see(app_env, db):
+    record, _, dashboard = silo_team(db)
+    at = open_workshop(dashboard)
+    question_id = at.selectbox(key="workshop_pick").value
+    by_department = {}
+    for respondent in db.respondents(record.id):
+        by_department.setdefault(respondent.department, respondent.assessment_id)
+    db.save_note(by_department["Customer service"], question_id, "Tickets pile up on Mondays")
+    db.save_note(by_department["Leadership"], question_id, "We review it every quarter")
+    run(at)
+    click(at, "Reveal how people answered")
+
+    (notes,) = [e for e in at.expander if e.label.startswith("What people noted as evidence")]
+    assert notes.label == "What people noted as evidence (1)"  # Leadership (2) is not shown to the client
+    assert "- **Customer service**: Tickets pile up on Mondays" in [m.value for m in at.markdown]
+    assert "We review it every quarter" not in all_text(at)
+
+    present(at, on=False)
+    (notes,) = [e for e in at.expander if e.label.startswith("What people noted as evidence")]
+    assert notes.label == "What people noted as evidence (2)"
+    assert "We review it every quarter" in all_text(at)

@@ -40,6 +40,7 @@ from scoring.bank import Bank
 from tests.browser_support import (  # noqa: F401  (the *_fixture imports register the fixtures)
     ROOT,
     TIMEOUT_MS,
+    LiveServer,
     Survey,
     _free_port,
     _unavailable,
@@ -49,7 +50,7 @@ from tests.browser_support import (  # noqa: F401  (the *_fixture imports regist
     settle,
 )
 from tests.test_accessibility import _settle_results, _submitted_assessment
-from tests.test_headers import EXPECTED, LaunchedServer
+from tests.test_headers import EXPECTED
 from threadline import serve
 from threadline.storage import Store
 
@@ -95,8 +96,8 @@ def postgres_url_fixture() -> Iterator[str]:
 
 
 @dataclass
-class AppServer(LaunchedServer):
-    """`python -m threadline.serve run app.py` on a PostgreSQL URL."""
+class AppServer(LiveServer):
+    """`python -m threadline.serve run app.py` (as LiveServer starts it) on a PostgreSQL URL."""
 
     postgres: str = ""
 

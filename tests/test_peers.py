@@ -76,8 +76,11 @@ def test_the_fallback_goes_from_industry_and_size_to_industry_to_size_to_everyon
     comparison = compare(own, crowd, ["care"])
     assert (comparison.group, comparison.n, comparison.fell_back) == (Group("industry", "Retail"), 9, True)
     # Retail holds 4 in all (pooled into Other, which is too small): the size group
-    crowd = many(4, "Retail", MID) + many(5, "Software", MID) + many(5, "Software", SMALL)
+    crowd = many(4, "Retail", MID) + many(5, "Software", MID) + many(5, "Health", MID)
     assert compare(own, crowd, ["care"]).group == Group("size", size=MID)
+    # ...unless it is another shown group but fewer than k (Software's 10, and the 4 of Retail)
+    crowd = many(4, "Retail", MID) + many(5, "Software", MID) + many(5, "Software", SMALL)
+    assert compare(own, crowd, ["care"]).group == Group("everyone")
     # no size given: industry, else everyone
     assert compare(org("Retail", None), crowd, ["care"]).group == Group("everyone")
 

@@ -14,6 +14,8 @@ def test_each_department_keeps_its_colour_whatever_else_is_drawn_and_a_group_tak
     palette = [c for c in charts.SERIES_COLOURS[1:] if c != "#0e7490"]
     assert colours == {
         "Team mean": charts.SERIES_COLOURS[0],
+        "Agreed": charts.AGREED_COLOUR,
+        "Agreed so far (partial)": charts.AGREED_COLOUR,
         "Leadership": palette[0],
         "Marketing": palette[1],
         "Customer service": palette[2],

@@ -401,18 +401,35 @@ def distribution_bars(
                 hovertemplate="%{y}: %{x}<extra>" + html.escape(_short(label), quote=False) + "</extra>",
             )
         )
-    lines = sum(name.count("<br>") + 1 for name in (t.name for t in figure.data)) if full_text else 0
+    # a wrapped legend: rows of three entries (a wide page), each row as tall as its longest entry
+    tallest = max((name.count("<br>") + 1 for name in (t.name for t in figure.data)), default=1)
+    legend_height = math.ceil(len(option_labels) / 3) * (20 * tallest + 10) if full_text else 24 * len(option_labels)
     figure.update_layout(
         barmode="stack",
         # whole-number ticks for small teams; Plotly's own spacing beyond (one tick per respondent
         # would draw thousands of labels for a large engagement)
         xaxis=dict(title=counting, gridcolor=GRID, dtick=1 if _largest_row(counts) <= 10 else None),
         yaxis=dict(autorange="reversed"),
-        height=max(180, 36 * len(departments) + 140) + (12 * lines if full_text else 24 * len(option_labels)),
+        height=max(180, 36 * len(departments) + 140) + legend_height,
         **_layout(),
     )
-    legend = dict(_LEGEND_ABOVE, entrywidth=340, entrywidthmode="pixels") if full_text else _LEGEND_ABOVE
-    figure.update_layout(legend=legend)
+    if full_text:  # a tall wrapped legend: at the top of the figure, in a top margin made for it
+        figure.update_layout(
+            legend=dict(
+                orientation="h",
+                yref="container",
+                y=1,
+                yanchor="top",
+                xanchor="left",
+                x=0,
+                entrywidth=340,
+                entrywidthmode="pixels",
+                traceorder="normal",
+            ),
+            margin=dict(t=legend_height + 30),
+        )
+    else:
+        figure.update_layout(legend=_LEGEND_ABOVE)
     return figure
 
 
@@ -456,15 +473,20 @@ def submissions_over_time(dates: list, counts: list[int]) -> go.Figure:
     return figure
 
 
+AGREED_COLOUR = "#111827"
+"""The workshop's agreed answers on every radar: a colour no department takes."""
+
+
 def department_colours(departments: Sequence[str], groups: Sequence[tuple[str, Sequence[str]]] = ()) -> dict[str, str]:
     """One colour per department, from the engagement's own order (the same every round).
 
-    The team mean keeps the first colour; the departments take the others in turn (none close
+    The team mean keeps the first colour, the agreed answers `AGREED_COLOUR`; the departments
+    take the others in turn (none close
     to the team mean's teal); a named group takes its first department's colour, as it stands
     in that department's place.
     """
     palette = [colour for colour in SERIES_COLOURS[1:] if colour != "#0e7490"]
-    colours = {"Team mean": SERIES_COLOURS[0]}
+    colours = {"Team mean": SERIES_COLOURS[0], "Agreed": AGREED_COLOUR, "Agreed so far (partial)": AGREED_COLOUR}
     colours |= {name: palette[k % len(palette)] for k, name in enumerate(dict.fromkeys(departments))}
     for name, members in groups:
         colours.setdefault(

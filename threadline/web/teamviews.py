@@ -132,3 +132,30 @@ def wide_page() -> None:
     """
     st.set_page_config(layout="wide")
     st.html(WIDE_STYLE)
+
+
+def evidence_notes(
+    store: Store,
+    engagement: EngagementRecord,
+    respondents: list[Respondent],
+    question_id: str,
+    shown: set[str] | None,
+) -> list[tuple[str, str]]:
+    """(group, note) for the evidence notes submitted respondents left on a question; never a name.
+
+    shown: the groups the client may see (`TeamView.client_safe`): only their members' notes, under
+    the group's name; None (the consultant's view): every submitted respondent's, under the department.
+    """
+    group_of = {member: name for name, members in engagement.department_groups for member in members}
+    found = []
+    for respondent in respondents:
+        if respondent.status != "submitted":
+            continue
+        department = respondent.department or ""
+        group = group_of.get(department, department) if shown is not None else department
+        if shown is not None and group not in shown:
+            continue
+        note = store.notes(respondent.assessment_id).get(question_id, "").strip()
+        if note:
+            found.append((group, note))
+    return sorted(found, key=lambda item: item[0])
