@@ -35,6 +35,7 @@ def test_the_owner_deletes_the_assessment_after_confirming_and_nothing_of_it_sta
         "answers": 0,
         "assessments": 0,
         "banks": 1,  # the question bank's text, shared by every assessment made with it
+        "consensus_actions": 0,
         "consensus_reasons": 0,
         "engagements": 0,
         "links": 0,
