@@ -1,4 +1,8 @@
-"""Plotly figures for the results page; plain functions from results to figures.
+"""Plotly figures for the results page, the dashboard, the workshop and the PDF: results in, figures out.
+
+Long because every chart shares one template, palette and layout helpers here (the web pages
+and the PDF draw with the same builders); the self-assessment charts come first, the team charts
+(department colours, distributions) after them.
 
 Colours and fonts are set on each figure (not taken from Streamlit's theme) so that an
 exported image looks like the screen. Every figure has `dragmode=False` and fixed axes, and
