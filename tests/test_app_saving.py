@@ -15,7 +15,6 @@ then the database comes back and *Try again* stores what was given.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +24,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from tests import test_app
+from tests.disk_support import fill, small_disk
 from tests.test_app import DEFAULT, key, new_app, preset_answers, run, stored_assessment
 from threadline.storage import Store
 from threadline.storage.database import _create_engine
@@ -149,19 +149,12 @@ def test_a_target_the_database_does_not_take_goes_back_and_says_so(app_env, db):
 # --- a full disk --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def small_disk(tmp_path) -> Iterator[Path]:
+@pytest.fixture(name="small_disk")
+def small_disk_fixture(tmp_path) -> Iterator[Path]:
     folder = tmp_path / "small-disk"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True)
-    if mounted.returncode != 0:
-        if os.environ.get("CI"):
-            pytest.fail(f"cannot mount a tmpfs under CI: {mounted.stderr.decode().strip()}")
-        pytest.skip("mounting a tmpfs needs root")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
+    with small_disk(folder) as mounted:
+        yield mounted
 
 
 def test_a_full_disk_is_said_beside_the_answer_and_nothing_is_lost_once_there_is_room(small_disk, monkeypatch):
@@ -176,14 +169,7 @@ def test_a_full_disk_is_said_beside_the_answer_and_nothing_is_lost_once_there_is
         aid, at = survey(store)
         at.radio(key=key(aid, FIRST.id)).set_value(FIRST.option_ids[1])
         run(at)
-        filler = small_disk / "filler"
-        with filler.open("wb") as out:  # fill the disk to the last byte
-            try:
-                while True:
-                    out.write(b"\0" * 65536)
-                    out.flush()
-            except OSError:
-                pass
+        filler = fill(small_disk)
         at.radio(key=key(aid, SECOND.id)).set_value(SECOND.option_ids[2])
         run(at)
         assert any("(its disk is full)" in m for m in errors(at)), errors(at)

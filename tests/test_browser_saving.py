@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +29,7 @@ from tests.browser_support import (  # noqa: F401  (the *_fixture imports regist
     settle,
     store_fixture,
 )
+from tests.disk_support import fill, small_disk
 from threadline.storage import Store
 
 
@@ -39,31 +38,14 @@ def small_disk_server_fixture(
     chromium_available: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("small-disk")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True)
-    if mounted.returncode != 0:
-        if os.environ.get("CI"):
-            pytest.fail(f"cannot mount a tmpfs under CI: {mounted.stderr.decode().strip()}")
-        pytest.skip("mounting a tmpfs needs root")
-    log = tmp_path_factory.mktemp("small-disk-log") / "streamlit.log"
-    server = LiveServer(port=_free_port(), database=folder / "threadline.db", log=log)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
-def _fill(folder: Path) -> Path:
-    filler = folder / "filler"
-    with filler.open("wb") as out:
+    with small_disk(folder):
+        log = tmp_path_factory.mktemp("small-disk-log") / "streamlit.log"
+        server = LiveServer(port=_free_port(), database=folder / "threadline.db", log=log)
+        server.start()
         try:
-            while True:
-                out.write(b"\0" * 65536)
-                out.flush()
-        except OSError:
-            pass  # full
-    return filler
+            yield server
+        finally:
+            server.stop()
 
 
 def test_a_full_disk_is_said_beside_the_answer_and_try_again_stores_it(
@@ -75,7 +57,7 @@ def test_a_full_disk_is_said_beside_the_answer_and_try_again_stores_it(
     survey.choose(first.id, 1)
     assert page.locator(f".st-key-question-{first.id}").get_by_text("Saved").count() == 1
 
-    filler = _fill(live_server.database.parent)
+    filler = fill(live_server.database.parent)
     box = page.locator(f".st-key-question-{second.id}")
     box.get_by_test_id("stRadioOption").nth(2).click()
     message = box.get_by_text("Not saved: the server could not store this answer (its disk is full).")
