@@ -154,7 +154,8 @@ def shown_groups(rows: Sequence[Peer], k: int) -> dict[Group, int]:
     A group is a union of cells (an industry and a size, either possibly missing), so two
     groups' differences are counted cell by cell: for every two shown groups A and B, the
     organisations in A and not in B number none or at least k (and the same the other way).
-    A pair that breaks it loses its smaller group (the more specific kind on a tie), until none does.
+    Until none breaks it, the smallest group in any pair that does is left out (the more specific
+    kind, then the label, on a tie), so the groups shown never depend on the order of a set.
     """
     check_k(k)
     cells: dict[tuple[str | None, str | None], int] = {}
@@ -173,10 +174,11 @@ def shown_groups(rows: Sequence[Peer], k: int) -> dict[Group, int]:
         return all(n == 0 or n >= k for n in (only_a, only_b))
 
     while True:
-        clash = next(((a, b) for a in shown for b in shown if a != b and not apart(a, b)), None)
-        if clash is None:
+        # of every group in a clash, the smallest goes first: the same answer whatever the set's order
+        clashing = {a for a in shown for b in shown if a != b and not apart(a, b)}
+        if not clashing:
             return {group: size[group] for group in shown}
-        shown.discard(min(clash, key=lambda g: (size[g], FALLBACK.index(g.kind), g.label())))
+        shown.discard(min(clashing, key=lambda g: (size[g], FALLBACK.index(g.kind), g.label())))
 
 
 def own_groups(industry: str | None, size: str | None) -> list[Group]:
