@@ -74,9 +74,11 @@ lock: | $(VENV)/bin/python
 	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
 	$(PIP_COMPILE) --constraint requirements.lock --output-file requirements-dev.lock requirements-dev.txt
 
-# docs/engagement-document.schema.json from the models in threadline/reporting/engagement_document.py
+# docs/engagement-document.schema.json (one round) and docs/engagement-series.schema.json (every round)
+# from the models in threadline/reporting/engagement_document.py
 schema: $(VENV)/.runtime
 	$(PY) -m threadline.reporting.engagement_document docs/engagement-document.schema.json
+	$(PY) -m threadline.reporting.series_schema docs/engagement-series.schema.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .tools

@@ -10,7 +10,8 @@ import streamlit as st
 
 from threadline.web import resources, ui
 
-st.set_page_config(page_icon="🧵", layout="centered", initial_sidebar_state="collapsed")  # each page titles its tab
+# each page titles its tab; the layout is set once the page is known (below)
+st.set_page_config(page_icon="🧵", initial_sidebar_state="collapsed")
 st.html(ui.FOCUS_STYLE)
 
 resources.store()  # create or migrate the database before any page needs it
@@ -31,5 +32,11 @@ PAGES = {
     "workshop": st.Page("app_pages/workshop.py", title="Workshop · Threadline", url_path="workshop"),
     "client": st.Page("app_pages/client.py", title="Client page · Threadline", url_path="client"),
 }
+WIDE = {"dashboard", "workshop", "client"}
+"""The pages shown on a projector: laid out at the screen's width, not in a 700 px column."""
 st.session_state["pages"] = PAGES
-st.navigation(list(PAGES.values()), position="hidden").run()
+page = st.navigation(list(PAGES.values()), position="hidden")
+# One layout per run, for the page it runs: Streamlit 1.67's browser compares each layout it is
+# sent with the one it had before the run, so "centered" then "wide" in one run kept "centered".
+st.set_page_config(layout="wide" if page.url_path in WIDE else "centered")
+page.run()

@@ -16,7 +16,7 @@ from threadline.web import engagement_session as engagements
 from threadline.web import resources, teamviews, ui
 from threadline.web.session import today
 
-teamviews.wide_page()  # a projector: the page's width, not a 700 px column
+teamviews.projector_page()  # wide (app.py), with larger type on a projector
 
 STATUS_NAMES = teamdata.ACTION_STATUS_NAMES
 
@@ -75,7 +75,7 @@ if safe is not None:
                 label = f"{name} (n={int(safe.departments.count[k])})"
                 series[label] = teamdata.values(safe.departments.dimension_means[k])
         st.plotly_chart(
-            charts.team_radar(bank, titles, series, colours=COLOURS),
+            charts.for_projector(charts.team_radar(bank, titles, series, colours=COLOURS)),
             config=charts.PLOTLY_CONFIG,
             key="client-team",
             alt=chart_text.team_name(),
@@ -89,7 +89,7 @@ if safe is not None:
                 agreed_label: [d.score for d in result.dimensions],
             }
             st.plotly_chart(
-                charts.team_radar(bank, titles, agreed_series, colours=COLOURS),
+                charts.for_projector(charts.team_radar(bank, titles, agreed_series, colours=COLOURS)),
                 config=charts.PLOTLY_CONFIG,
                 key="client-agreed",
                 alt=chart_text.team_name(),

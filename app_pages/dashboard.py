@@ -10,10 +10,10 @@ from scoring.team import MIN_GROUP, TeamView
 from threadline import catalog
 from threadline.reporting import charts, exports, series_export, teamdata, workbook
 from threadline.web import engagement_session as engagements
-from threadline.web import fieldwork, home, report_button, resources, teamviews, ui
+from threadline.web import fieldwork, figures, home, portfolio, report_button, resources, teamviews, ui
 from threadline.web.session import today
 
-teamviews.wide_page()  # a projector: the page's width, not a 700 px column
+teamviews.projector_page()  # wide (app.py), with larger type on a projector
 
 found = engagements.open_engagement("dashboard")
 if isinstance(found, engagements.EngagementProblem):
@@ -50,12 +50,15 @@ shown = safe if presenting else view
 CONSULTANT_ONLY = ":material/lock: **Consultant only**: includes what the client does not see."
 
 
-def chart(figure, key: str) -> None:
-    """A chart; in the consultant-only view marked so, above it and on the chart itself."""
+def chart(build, *args, key: str, **kwargs) -> None:
+    """The chart `build(*args, **kwargs)`; in the consultant-only view marked so, above it and on the chart itself.
+
+    Built once per set of arguments and shared by reruns and sessions (`figures.cached`).
+    """
+    steps = (charts.for_projector,) if presenting else (charts.mark_consultant_only, charts.for_projector)
     if not presenting:
         st.caption(CONSULTANT_ONLY)
-        charts.mark_consultant_only(figure)
-    st.plotly_chart(figure, config=CHART_CONFIG, key=key)
+    st.plotly_chart(figures.cached(build, *args, finish=steps, **kwargs), config=CHART_CONFIG, key=key)
 
 
 def department_label(name: str, count: int) -> str:
@@ -117,7 +120,7 @@ def show_responses() -> None:
         st.caption(changed)
     days, totals = teamdata.submissions_by_day(submitted)
     if days:
-        chart(charts.submissions_over_time(days, totals), key="over-time")
+        chart(charts.submissions_over_time, days, totals, key="over-time")
     fieldwork.show(access, engagement, respondents)
 
 
@@ -147,7 +150,7 @@ def show_team() -> None:
             "Click a name in the legend to hide or show its line. The shaded band runs from the lowest to the "
             "highest score any respondent gave."
         )
-    chart(charts.team_radar(bank, titles, series, band, COLOURS), key="team-radar")
+    chart(charts.team_radar, bank, titles, series, band, COLOURS, key="team-radar")
     st.caption(ui.plain(teamdata.withheld_caption(view)))
     withheld = [n for n in names if n not in CLIENT_SEES and GROUP_OF.get(n) not in CLIENT_SEES]
     if not presenting and withheld:
@@ -229,7 +232,7 @@ def show_perception_gap(view: TeamView, titles: list[str], names: tuple[str, ...
     means_a, means_b = view.perception_gap(group_a, group_b)
     label_a, label_b = " + ".join(group_a), " + ".join(group_b)
     series = {label_a: teamdata.values(means_a), label_b: teamdata.values(means_b)}
-    chart(charts.team_radar(bank, titles, series, colours=COLOURS), key="gap-radar")
+    chart(charts.team_radar, bank, titles, series, colours=COLOURS, key="gap-radar")
     st.caption("Largest difference first.")
     st.dataframe(teamdata.gap_table(titles, label_a, means_a, label_b, means_b), hide_index=True, width="stretch")
 
@@ -246,7 +249,7 @@ def show_disagreement() -> None:
     titles = {d.id: d.title for d in bank.dimensions}
     dimension_ids = shown.dimensions.ids
     alignment = [float(a) if not np.isnan(a) else 1.0 for a in shown.dimensions.alignment]
-    chart(charts.alignment_bars([titles[i] for i in dimension_ids], alignment), key="alignment")
+    chart(charts.alignment_bars, [titles[i] for i in dimension_ids], alignment, key="alignment")
     st.subheader("Questions with the widest disagreement", anchor=False)
     for rank, question_id in enumerate(teamviews.disputed_questions_shown(shown), start=1):
         show_distribution(shown, rank, question_id)
@@ -262,10 +265,8 @@ def show_distribution(view: TeamView, rank: int, question_id: str) -> None:
             f"mean {stats['mean']} · spread (sd) {stats['sd']} · N/A {stats['na_share']}"
         )
         labels, departments, counts = teamdata.distribution_rows(bank, view, question_id)
-        chart(
-            charts.distribution_bars(labels, departments, counts, **teamdata.distribution_style(bank, question_id)),
-            key=f"dist-{question_id}",
-        )
+        style = teamdata.distribution_style(bank, question_id)
+        chart(charts.distribution_bars, labels, departments, counts, key=f"dist-{question_id}", **style)
 
 
 def show_questions() -> None:
@@ -278,13 +279,22 @@ def show_questions() -> None:
     )
     if not presenting:
         st.caption(CONSULTANT_ONLY)
-    st.dataframe(
-        teamdata.question_table(bank, shown),
-        hide_index=True,
-        width="stretch",
-        height=520,
-        column_config={"Question": st.column_config.TextColumn("Question", pinned=True)},
-    )
+    table = teamdata.question_table(bank, shown)
+    every_number = not presenting or st.toggle("Each group's spread and N/A share too", key="question-detail")
+    if not every_number:  # on a projector the numbers stay in view: each group's mean only
+        table = table.drop(columns=[c for c in table.columns if c.endswith((": sd", ": N/A"))])
+    st.dataframe(table, hide_index=True, width="stretch", height=520, column_config=question_columns(table))
+
+
+def question_columns(table) -> dict:
+    """The question column pinned and wide enough to read; every number in a narrow column of two decimals."""
+    config: dict = {
+        "Dimension": st.column_config.TextColumn("Dimension", width=130),
+        "Question": st.column_config.TextColumn("Question", pinned=True, width=320),
+    }
+    for name in table.columns[2:]:
+        config[name] = st.column_config.NumberColumn(name, format="%.2f", width=96)
+    return config
 
 
 def show_workshop() -> None:
@@ -308,7 +318,7 @@ def show_workshop() -> None:
             "Team mean": teamdata.values(view.dimensions.mean),
             agreed_label: [d.score for d in consensus.result.dimensions],
         }
-        chart(charts.team_radar(bank, titles, series, colours=COLOURS), key="consensus-radar")
+        chart(charts.team_radar, bank, titles, series, colours=COLOURS, key="consensus-radar")
     if consensus.agreed and not presenting:
         link = teamviews.client_page_link(store, consensus)
         if link:
@@ -322,13 +332,61 @@ def show_workshop() -> None:
             st.rerun()
 
 
+def show_round_comparison(rounds) -> None:
+    """The rounds compared: the team per round, each group with its n, the mix, what moved most.
+
+    In presenting mode each round as the client may see it: a group only in the rounds where it
+    was shown, never worked out from the team and the others.
+    """
+    comparison = teamviews.rounds_comparison(store, rounds, client_safe=presenting)
+    first = rounds[0].round
+    if not presenting:
+        st.caption(CONSULTANT_ONLY)
+    st.subheader("The team in each round", anchor=False)
+    steps = (charts.for_projector,) if presenting else (charts.mark_consultant_only, charts.for_projector)
+    figure = figures.cached(charts.team_radar, bank, comparison.titles, comparison.series, finish=steps)
+    st.plotly_chart(figure, config=CHART_CONFIG, key="rounds-radar", alt="Team mean per dimension in each round")
+    st.markdown(ui.plain(teamviews.rounds_radar_summary(comparison)))
+    teamviews.rounds_table(comparison.table)
+    st.subheader("By department", anchor=False)
+    if comparison.mix:
+        with st.container(border=True):
+            st.markdown("**Where a different mix of respondents explains the change**")
+            st.markdown("\n".join(f"- {ui.plain(sentence)}" for sentence in comparison.mix))
+    elif not comparison.unaccounted:
+        st.caption("In no dimension does a different mix of respondents explain the team's change.")
+    if comparison.unaccounted:
+        st.caption(
+            "Where some responses are in groups not shown, the mix of respondents is not compared "
+            f"(it would speak for people it leaves out): {ui.plain(', '.join(comparison.unaccounted))}."
+        )
+    titles = list(comparison.departments)
+    opening = titles.index(comparison.marked[0]) if comparison.marked else 0
+    picked = st.selectbox("Dimension", titles, index=opening, key="rounds-dimension")
+    teamviews.rounds_table(comparison.departments[picked])
+    if presenting:
+        st.caption(
+            "–: the group did not score the dimension in that round, or was not shown to you then "
+            "(fewer than 3 responses, or it would have let a smaller group's answers be worked out). "
+            "n: respondents."
+        )
+    else:
+        st.caption("–: nobody from that department scored the dimension in that round. n: respondents.")
+    st.subheader(f"What moved most since round {first}", anchor=False)
+    if comparison.moved.empty:
+        st.caption(f"No question has a team mean in both round {first} and round {rounds[-1].round}.")
+        return
+    st.caption(f"The team mean per question, the largest change since round {first} first (at most 10).")
+    teamviews.rounds_table(comparison.moved)
+
+
 def show_rounds() -> None:
     rounds = store.series(engagement.series_id)
     st.markdown(f"This is round {engagement.round} of {len(rounds)}.")
     if len(rounds) > 1:
-        comparison = teamviews.rounds_comparison(store, rounds)
-        chart(charts.team_radar(bank, comparison.titles, comparison.series), key="rounds-radar")
-        st.dataframe(comparison.table, hide_index=True, width="stretch")
+        show_round_comparison(rounds)
+    if presenting:
+        return
     with st.form("new-round"):
         st.markdown("**Start a new round** with the same client and departments, months later.")
         usable = [entry for entry in catalog.usable(resources.catalog()) if entry.bank.id == bank.id]
@@ -452,14 +510,30 @@ if presenting:
         icon=":material/co_present:",
     )
 show_silo_story()
+
+
+def show_portfolio() -> None:
+    portfolio.show_portfolio(access, engagement, bank, safe, presenting)
+
+
 if presenting:
-    tabs = st.tabs(["Team picture", "Disagreement", "Questions", "Workshop"])
-    for tab, part in zip(tabs, [show_team, show_disagreement, show_questions, show_workshop], strict=True):
+    tabs = st.tabs(["Team picture", "Disagreement", "Questions", "Workshop", "Portfolio", "Rounds"])
+    parts = [show_team, show_disagreement, show_questions, show_workshop, show_portfolio, show_rounds]
+    for tab, part in zip(tabs, parts, strict=True):
         with tab:
             part()
 else:
     tabs = st.tabs(
-        ["Responses", "Team picture", "Disagreement", "Questions", "Workshop", "Rounds", "Export & settings"]
+        [
+            "Responses",
+            "Team picture",
+            "Disagreement",
+            "Questions",
+            "Workshop",
+            "Portfolio",
+            "Rounds",
+            "Export & settings",
+        ]
     )
     parts = [
         show_responses,
@@ -467,6 +541,7 @@ else:
         show_disagreement,
         show_questions,
         show_workshop,
+        show_portfolio,
         show_rounds,
         show_exports_and_settings,
     ]

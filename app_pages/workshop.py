@@ -17,7 +17,7 @@ from threadline.web import engagement_session as engagements
 from threadline.web import resources, teamviews, ui
 from threadline.web.ui import NA_CHOICE
 
-teamviews.wide_page()  # a projector: the page's width, not a 700 px column
+teamviews.projector_page()  # wide (app.py), with larger type on a projector
 
 opened = engagements.open_engagement("dashboard")
 if isinstance(opened, engagements.EngagementProblem):
@@ -128,7 +128,7 @@ with st.container(border=True):
         if not presenting:
             st.caption(":material/lock: **Consultant only**: includes what the client does not see.")
             charts.mark_consultant_only(figure)
-        st.plotly_chart(figure, key=f"workshop-dist-{question_id}")
+        st.plotly_chart(charts.for_projector(figure), key=f"workshop-dist-{question_id}")
         st.caption(ui.plain(teamdata.withheld_caption(view)))
         client_groups = set(safe.departments.names) if presenting and safe is not None else None
         notes = teamviews.evidence_notes(store, engagement, respondents, question_id, client_groups)
@@ -243,4 +243,5 @@ if consensus.result is not None and view is not None:
         "Team mean": teamdata.values(view.dimensions.mean),
         "Agreed so far (partial)" if partial else "Agreed": [d.score for d in consensus.result.dimensions],
     }
-    st.plotly_chart(charts.team_radar(bank, titles, series, colours=COLOURS), key="workshop-radar")
+    radar = charts.for_projector(charts.team_radar(bank, titles, series, colours=COLOURS))
+    st.plotly_chart(radar, key="workshop-radar")

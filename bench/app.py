@@ -153,7 +153,7 @@ def run() -> list[tuple[str, float, str, str]]:
         ("answer click, bare page, browser round trip", floor_wall * 1000, "ms", "-"),
         ("results page render, server CPU", results_cpu * 1000, "ms", "< 300 ms"),
         ("dashboard, 2,000 respondents, first view (aggregates), server CPU", dashboard_cold * 1000, "ms", "< 1000 ms"),
-        ("dashboard, 2,000 respondents, next views (cached), server CPU", dashboard_warm * 1000, "ms", "< 1000 ms"),
+        ("dashboard, 2,000 respondents, next views (cached), server CPU", dashboard_warm * 1000, "ms", "< 250 ms"),
         ("start page first render, new browser (empty cache)", cold_render * 1000, "ms", "< 1500 ms"),
         ("start page first render, returning browser (cached)", warm_render * 1000, "ms", "< 1500 ms"),
         ("bare page first render, new browser (the floor)", bare_cold_render * 1000, "ms", "-"),
@@ -212,6 +212,7 @@ def dashboard_cost(browser, pid: int, base: str, folder: str) -> tuple[float, fl
     loaded the dashboard's modules, as a running server has. Then the second one's: its first
     view computes the team aggregation, later views find it cached (until a new response is
     submitted). Respondents are written straight to the database, as an import would.
+    The next views also find the respondents' rows and every chart cached (issue 13: under 250 ms).
     """
     store = Store(f"sqlite:///{folder}/bench.db")
     store.migrate()

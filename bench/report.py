@@ -6,13 +6,21 @@ chart drawn in the browser counts too. "Warm": Chromium is started and one repor
 was made before timing, as on a server that has made a report since it started. Each figure is
 the best of 3. The engagement's team view is built before timing, as the dashboard has it cached
 (`threadline.web.teamviews`); building it for 2,000 respondents is bench/team.py's figure.
+
+Memory: this process's resident set (RSS) before ten engagement reports requested at once (ten
+threads, as ten clicks on one server), its peak while they run (sampled every 10 ms), and after
+`gc.collect()` and a short settle, for three such rounds; the Chromium that Kaleido drives is a
+separate process and its memory (PSS, shared pages counted once) is given on its own line.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import random
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +77,73 @@ def cost(action, repeats: int = 3) -> tuple[float, float]:
     return best
 
 
+def _kib(path: str, field: str) -> int:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def rss_mb() -> float:
+    """This process's resident set, in MB."""
+    return _kib("/proc/self/status", "VmRSS") / 1024
+
+
+def chromium_mb() -> float:
+    """The proportional set size (shared pages split between sharers) of this process's children, in MB."""
+    return sum(_kib(f"/proc/{child}/smaps_rollup", "Pss") for child in _children(os.getpid())) / 1024
+
+
+def settled_mb(seconds: float = 2.0) -> float:
+    """RSS after a full collection and a short pause (the threads' stacks returned, the heap trimmed)."""
+    gc.collect()
+    time.sleep(seconds)
+    return rss_mb()
+
+
+def ten_at_once(make) -> float:
+    """Run `make(n)` for n in 0..9 in ten threads released together; the peak RSS meanwhile, in MB."""
+    peak, done = rss_mb(), threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not done.wait(0.01):
+            peak = max(peak, rss_mb())
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    barrier = threading.Barrier(10)
+
+    def one(n: int) -> int:
+        barrier.wait()
+        return len(make(n))
+
+    with ThreadPoolExecutor(10) as pool:
+        sizes = list(pool.map(one, range(10)))
+    done.set()
+    watcher.join()
+    assert all(size > 0 for size in sizes)
+    return max(peak, rss_mb())
+
+
+def memory(make, rounds: int = 3) -> list[tuple[str, float, str, str]]:
+    """RSS before, peak during and after each round of ten reports at once; Chromium's memory apart."""
+    before, browser_before = settled_mb(), chromium_mb()
+    rows = [("report memory: RSS before ten reports at once", before, "MB", "-")]
+    for round_number in range(1, rounds + 1):
+        peak = ten_at_once(make)
+        after = settled_mb()
+        rows.append((f"report memory: round {round_number} of 10 at once, peak RSS", peak, "MB", "-"))
+        rows.append((f"report memory: round {round_number}, RSS after minus before", after - before, "MB", "< 50 MB"))
+    rows.append(("report memory: Chromium (Kaleido's) PSS before", browser_before, "MB", "-"))
+    # no target: Chromium collects its own heap when it likes; its page is reloaded every 50 charts
+    rows.append(("report memory: Chromium PSS after, minus before", chromium_mb() - browser_before, "MB", "-"))
+    return rows
+
+
 def run() -> list[tuple[str, float, str, str]]:
     """Measure both reports; rows of (what, value, unit, target)."""
     if pdf.available():
@@ -97,11 +172,11 @@ def run() -> list[tuple[str, float, str, str]]:
     answer_sets = stored_answer_sets(bank, 2_000, rng)
     view = team_view(bank, encode(bank, answer_sets), [rng.choice(DEPARTMENTS) for _ in answer_sets])
 
-    def team_report() -> bytes:
+    def team_report(client: str = "Bench Group") -> bytes:
         report = engagement_report(
             bank,
             view,
-            client="Bench Group",
+            client=client,
             consultant="A. Consultant",
             header_text="Prepared for the leadership team",
             round_number=1,
@@ -113,9 +188,11 @@ def run() -> list[tuple[str, float, str, str]]:
     team_report()
     self_cpu, self_wall = cost(self_report)
     team_cpu, team_wall = cost(team_report)
+    memory_rows = memory(lambda n: team_report(f"Client {n:02d}"))
     return [
         ("report: self-assessment PDF, default bank, server CPU", self_cpu * 1000, "ms", "< 3000 ms"),
         ("report: self-assessment PDF, wall time", self_wall * 1000, "ms", "-"),
         ("report: engagement PDF, 2,000 respondents, server CPU", team_cpu * 1000, "ms", "< 3000 ms"),
         ("report: engagement PDF, wall time", team_wall * 1000, "ms", "-"),
+        *memory_rows,
     ]

@@ -31,6 +31,11 @@ the organisations that assessed that dimension; and the looking organisation's p
 it: the share of the group below its score, counting ties as half (so the median organisation
 sits at 50). Quantiles are linearly interpolated between order statistics (numpy's default,
 Hyndman and Fan's type 7).
+
+**The consultant's portfolio** (`compare_with_portfolio`) is one more fixed group: the
+consultant's own engagements with the same bank version whose consensus they included. It has
+no filters (so nothing to difference), is shown from k engagements, and a dimension that fewer
+than k of them assessed shows nothing (a quantile of one or two engagements is their score).
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ DEFAULT_K = 5
 MIN_K = 3
 OTHER = "Other"
 
-GroupKind = Literal["industry and size", "industry", "size", "everyone"]
+GroupKind = Literal["industry and size", "industry", "size", "everyone", "portfolio"]
 FALLBACK: tuple[GroupKind, ...] = ("industry and size", "industry", "size", "everyone")
 
 
@@ -88,6 +93,8 @@ class Group:
             return str(self.industry)
         if self.kind == "size":
             return str(self.size)
+        if self.kind == "portfolio":
+            return "your engagements with this bank version"
         return "Everyone who took this assessment"
 
     def holds(self, row: Peer) -> bool:
@@ -216,11 +223,49 @@ def compare(
     return Comparison(
         group=chosen,
         n=len(members),
-        overall=spread([row.overall for row in members], own.overall),
+        overall=spread_of_k((row.overall for row in members), own.overall, k),
         dimensions={
-            d: spread([row.dimensions.get(d) for row in members], own.dimensions.get(d)) for d in dimension_ids
+            d: spread_of_k((row.dimensions.get(d) for row in members), own.dimensions.get(d), k) for d in dimension_ids
         },
         fell_back=chosen != groups[0],
+    )
+
+
+def spread_of_k(values: Iterable[float | None], mine: float | None, k: int) -> Spread | None:
+    """The spread of `values`, or None when fewer than k of them are scores.
+
+    A dimension most of a group left unassessed (every answer not applicable) would otherwise
+    show quantiles of one or two organisations: their own scores.
+    """
+    found = spread(values, mine)
+    return found if found is not None and found.n >= k else None
+
+
+PORTFOLIO = Group("portfolio")
+
+
+def compare_with_portfolio(
+    own: Peer,
+    others: Sequence[Peer],
+    dimension_ids: Sequence[str],
+    k: int = DEFAULT_K,
+) -> Comparison | None:
+    """`own` (a client's team or its consensus) among the consultant's other engagements, one fixed group.
+
+    None under k engagements. A score that fewer than k engagements gave is None: its quantiles
+    would be one or two engagements' own scores.
+    """
+    check_k(k)
+    if len(others) < k:
+        return None
+    return Comparison(
+        group=PORTFOLIO,
+        n=len(others),
+        overall=spread_of_k((row.overall for row in others), own.overall, k),
+        dimensions={
+            d: spread_of_k((row.dimensions.get(d) for row in others), own.dimensions.get(d), k) for d in dimension_ids
+        },
+        fell_back=False,
     )
 
 

@@ -87,7 +87,14 @@ def test_presenting_mode_on_the_dashboard_shows_exactly_the_client_safe_view(app
     assert traces(charts(board)[0]) == ["Team mean", "Customer service (n=3)"]  # no band: one person's answers
     assert CONSULTANT_ONLY not in [c.value for c in board.caption]
     assert not [c for c in board.code if "?invite=" in c.value]
-    assert [t.label for t in board.tabs] == ["Team picture", "Disagreement", "Questions", "Workshop"]
+    assert [t.label for t in board.tabs] == [
+        "Team picture",
+        "Disagreement",
+        "Questions",
+        "Workshop",
+        "Portfolio",
+        "Rounds",
+    ]
     text = all_text(board)
     assert "(n=2" not in text and "Leadership (n=" not in text and "Marketing (n=" not in text
     why = (

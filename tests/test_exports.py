@@ -310,7 +310,7 @@ def test_scores_csv_guards_department_names(store: Store, bank: Bank) -> None:
 
 
 def _full_engagement(store: Store) -> tuple[EngagementRecord, str, str]:
-    """An engagement with every kind of answer, an in-progress respondent, consensus and settings."""
+    """An engagement with every kind of answer, an in-progress respondent, consensus, its plan and settings."""
     record, invite, dashboard = _engagement(store)
     _three_respondents(store, record.id)
     live, _ = store.add_respondent(record.id, "HR", "  Sam  ")
@@ -323,6 +323,12 @@ def _full_engagement(store: Store) -> tuple[EngagementRecord, str, str]:
     store.save_answer(consensus, "channels", ["service", "sales"])
     store.save_reason(consensus, "plan", "Only marketing has one — « à revoir »")
     store.save_reason(consensus, "channels", HYPERLINK)
+    store.set_department_groups(record.id, [("Leadership and HR", ["Leadership", "HR"])])
+    store.set_target(consensus, "strategy", 4)
+    store.set_target(consensus, "care", 2)
+    store.add_action(record.id, "strategy", "Write the social plan — « v1 »", "Jo", date(2026, 5, 15), "in_progress")
+    store.add_action(record.id, "care", HYPERLINK)
+    store.add_action(record.id, "strategy", "Review it every quarter", "Sam", None, "done")
     store.set_share_team(record.id, True)
     store.set_engagement_status(record.id, "closed")
     return store.engagement(record.id), invite, dashboard
@@ -346,6 +352,7 @@ def test_engagement_document_holds_everything_but_tokens_and_ids(store: Store) -
         "status": "closed",
         "share_team": True,
         "round": 1,
+        "department_groups": [{"name": "Leadership and HR", "members": ["Leadership", "HR"]}],
     }
     assert document["bank"] == {
         "id": "small",
@@ -373,6 +380,24 @@ def test_engagement_document_holds_everything_but_tokens_and_ids(store: Store) -
     assert document["consensus"] == {
         "answers": {"channels": ["service", "sales"], "plan": "some", "review": None},
         "reasons": {"channels": HYPERLINK, "plan": "Only marketing has one — « à revoir »"},
+        "targets": {"care": 2, "strategy": 4},
+        "actions": [  # per dimension, each in the order given
+            {"dimension_id": "care", "text": HYPERLINK, "owner": "", "due_on": None, "status": "open"},
+            {
+                "dimension_id": "strategy",
+                "text": "Write the social plan — « v1 »",
+                "owner": "Jo",
+                "due_on": "2026-05-15",
+                "status": "in_progress",
+            },
+            {
+                "dimension_id": "strategy",
+                "text": "Review it every quarter",
+                "owner": "Sam",
+                "due_on": None,
+                "status": "done",
+            },
+        ],
     }
     text = exports.engagement_json_bytes(store, record.id, dashboard).decode("utf-8")
     assert json.loads(text)["engagement"] == document["engagement"]
@@ -413,6 +438,28 @@ def test_json_round_trip_gives_the_same_document(store: Store, tmp_path: Path) -
         assert store.find_engagement_link(invite) == store_module.EngagementLink("invite", record.id, False)
     finally:
         fresh.dispose()
+
+
+def test_a_document_from_before_groups_and_the_plan_still_imports(store: Store) -> None:
+    record, _, dashboard = _full_engagement(store)
+    document = exports.engagement_document(store, record.id, dashboard)
+    del document["engagement"]["department_groups"], document["consensus"]["targets"], document["consensus"]["actions"]
+    imported, _, new_dashboard = exports.import_engagement(store, document)
+    again = exports.engagement_document(store, imported.id, new_dashboard)
+    assert (again["engagement"]["department_groups"], again["consensus"]["targets"], again["consensus"]["actions"]) == (
+        [],
+        {},
+        [],
+    )
+    assert again["consensus"]["answers"] == {"channels": ["service", "sales"], "plan": "some", "review": None}
+
+
+def test_a_workshop_that_only_set_a_target_is_exported(store: Store) -> None:
+    record, _, dashboard = _engagement(store)
+    consensus, _ = store.consensus_assessment(record.id, dashboard)
+    store.set_target(consensus, "care", 3)
+    document = exports.engagement_document(store, record.id, dashboard)
+    assert document["consensus"] == {"answers": {}, "reasons": {}, "targets": {"care": 3}, "actions": []}
 
 
 def test_imported_respondents_have_no_links_and_count_on_the_dashboard(store: Store, bank: Bank) -> None:
@@ -503,7 +550,7 @@ def _broken(document: dict[str, Any], change: Any) -> dict[str, Any]:
             "engagement.departments must be a list of texts, not 'HR'",
         ),
         (
-            lambda d: d["engagement"].update(departments=["HR", "HR"]),
+            lambda d: d["engagement"].update(departments=["HR", "HR"], department_groups=[]),
             "engagement: departments are listed once each, not ['HR', 'HR']",
         ),
         (lambda d: d.update(extra=1), "the document has unknown keys: 'extra'"),
@@ -536,6 +583,36 @@ def _broken(document: dict[str, Any], change: Any) -> dict[str, Any]:
             "bank.content is bank 'small' version '1', but bank.id and bank.version say 'small' '2'",
         ),
         (lambda d: d["bank"].update(content=5), "bank.content must be a text, not 5"),
+        (
+            lambda d: d["engagement"]["department_groups"][0].update(members=["Leadership", "Sales"]),
+            "engagement.department_groups: the group 'Leadership and HR' names departments the engagement "
+            "does not have: ['Sales']",
+        ),
+        (
+            lambda d: d["engagement"]["department_groups"][0].update(members=["HR"]),
+            "engagement.department_groups[0].members must name at least two departments",
+        ),
+        (lambda d: d["consensus"]["targets"].update(reach=3), "consensus.targets: unknown dimension 'reach'"),
+        (
+            lambda d: d["consensus"]["targets"].update(care=6),
+            "consensus.targets: the target of 'care' must be a stage from 1 to 5, not 6",
+        ),
+        (
+            lambda d: d["consensus"]["actions"][0].update(dimension_id="reach"),
+            "consensus.actions[0].dimension_id: unknown dimension 'reach'",
+        ),
+        (
+            lambda d: d["consensus"]["actions"][0].update(text="  "),
+            "consensus.actions[0].text must be 1 to 1000 characters",
+        ),
+        (
+            lambda d: d["consensus"]["actions"][1].update(status="late"),
+            "consensus.actions[1].status must be 'open' or 'in_progress' or 'done', not 'late'",
+        ),
+        (
+            lambda d: d["consensus"]["actions"][1].update(due_on="May"),
+            "consensus.actions[1].due_on must be an ISO 8601 date (YYYY-MM-DD), not 'May'",
+        ),
     ],
 )
 def test_import_rejects_a_wrong_document_with_a_clear_message(store: Store, change: Any, message: str) -> None:

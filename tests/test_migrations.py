@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from tests.store_support import full_schema, legacy_database, table_names, write_v1_assessment
-from threadline.storage import LinkLookup, Store, metadata, migrations
+from threadline.storage import LinkLookup, PeerScores, Store, metadata, migrations
 from threadline.storage.migrations.__main__ import main as alembic_main
 
 BANK_TEXT = "id: default\nversion: '1.0'\ntitle: Social business maturity\n"
-HEAD = "0005"
+HEAD = "0006"
 
 
 def _fresh_schema(url: str) -> dict[str, dict[str, object]]:
@@ -67,12 +68,13 @@ def test_a_version_1_database_upgrades_and_keeps_its_data(db_url: str, another_d
 def test_a_version_2_database_upgrades_and_keeps_its_data(db_url: str, another_db_url: str) -> None:
     legacy_database(db_url, 2)
     old = Store(db_url)
-    # This code reads engagements.archived_at (revision 0003) and department_groups (0005): the
-    # columns are there while the old data is written through the store, and gone again before
-    # the upgrade, as in version 2.
+    # This code reads engagements.archived_at (revision 0003), department_groups (0005) and
+    # portfolio (0006): the columns are there while the old data is written through the store,
+    # and gone again before the upgrade, as in version 2.
     with old.engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE engagements ADD COLUMN archived_at TIMESTAMP"))
         conn.execute(sa.text("ALTER TABLE engagements ADD COLUMN department_groups JSON NOT NULL DEFAULT '[]'"))
+        conn.execute(sa.text("ALTER TABLE engagements ADD COLUMN portfolio BOOLEAN NOT NULL DEFAULT false"))
     bank = old.put_bank(BANK_TEXT, "default", "1.0")
     own, own_token = old.create_assessment(bank, {"organisation": "Acme"})
     old.save_answer(own, "q1", "o1")
@@ -85,6 +87,7 @@ def test_a_version_2_database_upgrades_and_keeps_its_data(db_url: str, another_d
     with old.engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN archived_at"))
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN department_groups"))
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN portfolio"))
     old.dispose()
 
     upgraded = Store(db_url)
@@ -172,6 +175,7 @@ def test_a_database_at_the_baseline_gains_the_guess_failures_table(store: Store,
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN department_groups"))  # revision 0005
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN archived_at"))  # revision 0003
         conn.execute(sa.text("DROP TABLE peer_scores"))  # revision 0004
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN portfolio"))  # revision 0006
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
     assert "guess_failures" not in table_names(store.engine)
 
@@ -190,6 +194,7 @@ def test_a_database_at_0002_gains_the_archive_column_and_keeps_its_engagements(
         conn.execute(sa.text("DROP TABLE peer_scores"))  # revision 0004
         conn.execute(sa.text("DROP TABLE consensus_actions"))  # revision 0005
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN department_groups"))  # revision 0005
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN portfolio"))  # revision 0006
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0002'"))
 
     assert store.migrate() == 2
@@ -208,6 +213,7 @@ def test_a_database_at_0003_gains_the_peer_scores_table_and_keeps_its_assessment
         conn.execute(sa.text("DROP TABLE peer_scores"))
         conn.execute(sa.text("DROP TABLE consensus_actions"))  # revision 0005
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN department_groups"))  # revision 0005
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN portfolio"))  # revision 0006
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0003'"))
     assert "peer_scores" not in table_names(store.engine)
 
@@ -226,6 +232,7 @@ def test_a_database_at_0004_gains_the_groups_column_and_the_actions_table_and_ke
     with store.engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE consensus_actions"))  # revision 0005
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN department_groups"))  # revision 0005
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN portfolio"))  # revision 0006
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0004'"))
     assert "consensus_actions" not in table_names(store.engine)
 
@@ -240,3 +247,38 @@ def test_a_database_at_0004_gains_the_groups_column_and_the_actions_table_and_ke
         (action, "Write the plan", "Jo", "in_progress")
     ]
     assert full_schema(store.engine) == _fresh_schema(another_db_url)
+
+
+def test_a_database_at_0005_gains_the_portfolio_switch_off_for_every_engagement(
+    store: Store, another_db_url: str
+) -> None:
+    bank = store.put_bank(BANK_TEXT, "default", "1.0")
+    record, _, _ = store.create_engagement(bank, "Acme", "Jo", "Jo & Co", ["HR", "IT"])
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN portfolio"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0005'"))
+
+    assert store.migrate() == 2
+    assert _versions(store) == ([2], [HEAD])
+    assert store.engagement(record.id) == record
+    assert not store.in_portfolio(record.id)
+    assert full_schema(store.engine) == _fresh_schema(another_db_url)
+
+
+def test_downgrading_0006_drops_the_switch_and_the_portfolio_rows_only(store: Store) -> None:
+    bank = store.put_bank(BANK_TEXT, "default", "1.0")
+    record, _, dashboard = store.create_engagement(bank, "Acme", "Jo", "Jo & Co", ["HR", "IT"])
+    consensus, _ = store.consensus_assessment(record.id, dashboard)
+    own, _ = store.create_assessment(bank, {"organisation": "Tea Ltd"})
+    store.save_peer_scores(PeerScores(own, "default", "1.0", "self", None, None, 2.0, {}))
+    store.set_portfolio(record.id, True, dashboard)
+    store.save_portfolio_scores(
+        record.id, dashboard, PeerScores(consensus, "default", "1.0", "portfolio", None, None, 3.0, {})
+    )
+
+    with store.engine.begin() as conn:
+        command.downgrade(migrations.alembic_config(conn), "0005")
+    with store.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0005"
+        assert "portfolio" not in {column["name"] for column in sa.inspect(conn).get_columns("engagements")}
+        assert conn.execute(sa.text("SELECT assessment_id, kind FROM peer_scores")).all() == [(own, "self")]

@@ -12,7 +12,9 @@ from scoring.peers import (
     OTHER,
     Group,
     PeerRow,
+    Spread,
     compare,
+    compare_with_portfolio,
     percentile,
     pooled,
     shown_groups,
@@ -175,3 +177,44 @@ def test_no_two_shown_groups_isolate_fewer_than_k_organisations(members, k):
         assert len(held[a]) == shown[a] >= k
         only_in_a = len(held[a] - held[b])
         assert only_in_a == 0 or only_in_a >= k, (a, b, shown)
+
+
+# The consultant's portfolio: one fixed group, the same k rule.
+
+
+def _engagement(overall: float | None, care: float | None = None) -> PeerRow:
+    return PeerRow(None, None, overall, {} if care is None else {"care": care})
+
+
+def test_a_portfolio_of_k_minus_one_engagements_shows_nothing():
+    others = [_engagement(v) for v in (1.0, 2.0, 3.0, 4.0)]
+    assert compare_with_portfolio(_engagement(2.5), others, [], k=5) is None
+
+
+def test_the_portfolio_spread_and_percentile_are_worked_by_hand():
+    # overall scores 1, 2, 3, 4, 5: quartiles at positions 1, 2, 3 of 0..4 are 2, 3, 4;
+    # 3.0 is above 1 and 2 and ties 3: (2 + 0.5) / 5 = 50%
+    others = [_engagement(v) for v in (5.0, 1.0, 4.0, 2.0, 3.0)]
+    found = compare_with_portfolio(_engagement(3.0), others, [], k=5)
+    assert found is not None
+    assert (found.group.label(), found.n, found.fell_back) == ("your engagements with this bank version", 5, False)
+    assert found.overall == Spread(5, 2.0, 3.0, 4.0, 50.0)
+
+
+def test_a_dimension_fewer_than_k_engagements_assessed_shows_nothing():
+    # every engagement has an overall score; only four assessed "care", so its spread would be theirs
+    others = [_engagement(v, care=v if v < 5 else None) for v in (1.0, 2.0, 3.0, 4.0, 5.0)]
+    found = compare_with_portfolio(_engagement(3.0, care=2.0), others, ["care"], k=5)
+    assert found is not None
+    assert found.dimensions == {"care": None}
+    assert found.overall is not None and found.overall.n == 5
+
+
+def test_a_dimension_fewer_than_k_peers_assessed_shows_nothing_beside_the_groups_overall():
+    # six retailers; only two assessed "care" (the rest answered it all not applicable)
+    others = [org("Retail", MID, 3.0, care=2.0), org("Retail", MID, 4.0, care=4.0)]
+    others += [org("Retail", MID, 3.0) for _ in range(4)]
+    found = compare(org("Retail", MID, 3.5, care=3.0), others, ["care"], k=5)
+    assert found is not None and found.n == 6
+    assert found.dimensions == {"care": None}
+    assert found.overall == Spread(6, 3.0, 3.0, 3.0, pytest.approx(500 / 6))  # 5 of 6 below 3.5

@@ -14,14 +14,17 @@ import random
 import re
 import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from bench.core import random_answers
+from bench.team import stored_answer_sets as random_answer_sets
 from scoring.answers import as_stored
 from scoring.batch import encode
 from scoring.team import round_change, team_view
+from tests.store_support import in_parallel
 from tests.test_app import (
     DEFAULT,
     DEFAULT_TEXT,
@@ -35,13 +38,13 @@ from tests.test_report import info, needs_tools, save_pages, text_of
 from threadline.reporting import pdf, teamdata
 from threadline.reporting.report_engagement import (
     LOGO_MAX_BYTES,
-    ConsensusInput,
     LogoProblem,
     PreviousRound,
     checked_logo,
     engagement_report,
 )
 from threadline.storage import Store
+from threadline.web.report_button import _consensus_input
 
 pytestmark = needs_tools
 
@@ -92,8 +95,14 @@ def view_of(store: Store, record):
     return team_view(DEFAULT, table, [r.department or "" for r in submitted], record.departments)
 
 
-def report_for(store: Store, *, logo=None, previous=None, consensus=None):
-    record, dashboard = engagement_in(store, seed=1)
+def consensus_of(store: Store, record, dashboard: str):
+    """The consensus as the report button passes it: the dashboard's summary and the stored actions."""
+    summary = teamdata.consensus_summary(store, record, DEFAULT, dashboard)
+    return _consensus_input(summary, store.actions(record.id))
+
+
+def report_for(store: Store, *, logo=None, previous=None, consensus=None, engagement=None):
+    record, dashboard = engagement or engagement_in(store, seed=1)
     view = view_of(store, record)
     report = engagement_report(
         DEFAULT,
@@ -221,13 +230,13 @@ def test_the_consensus_agreed_answers_and_reasons_are_in_the_report(store, tmp_p
     question = DEFAULT.dimensions[0].questions[0]
     store.save_answer(consensus_id, question.id, question.option_ids[1])
     store.save_reason(consensus_id, question.id, "The board minutes show it twice & say <yes>.")
-    summary = teamdata.consensus_summary(store, record, DEFAULT, dashboard)
-    consensus = ConsensusInput(summary.agreed, summary.total, summary.result, summary.answers, summary.reasons)
-    _, _, _, report = report_for(store, consensus=consensus)
+    _, _, _, report = report_for(
+        store, consensus=consensus_of(store, record, dashboard), engagement=(record, dashboard)
+    )
     text = text_of(pdf.engagement_pdf(report).pdf, tmp_path)
 
-    section = text.split("The workshop's consensus", 1)[1]
-    assert f"1 of {summary.total} questions agreed" in section
+    section = text.split("What the workshop agreed", 1)[1]
+    assert "Questions agreed: 1 of 39 agreed" in section  # the client page's metric: required questions
     label = question.options[1].label
     assert f"{question.text} {label} The board minutes show it twice & say <yes>." in " ".join(section.split())
 
@@ -295,3 +304,161 @@ def test_the_silo_summary_names_the_widest_differences_between_the_groups_shown(
     assert report.silo_summary == " ".join(sentences)
     assert "Silo summary" in text
     assert " ".join(sentences[0].split()[:3]) in " ".join(text.split())
+
+
+def test_ten_engagement_reports_requested_at_once_each_arrive_with_their_own_charts(tmp_path):
+    """Ten clients, each with its own department and scores: every chart of each PDF is that client's."""
+    reports = []
+    for n in range(10):
+        rng = random.Random(100 + n)
+        departments = ["Leadership"] * 4 + [f"Team {n:02d}"] * 4
+        table = encode(DEFAULT, random_answer_sets(DEFAULT, len(departments), rng))
+        view = team_view(DEFAULT, table, departments, ["Leadership", f"Team {n:02d}"])
+        reports.append(
+            engagement_report(
+                DEFAULT,
+                view,
+                client=f"Client {n:02d}",
+                consultant="",
+                header_text="",
+                round_number=1,
+                generated_on=MADE,
+            )
+        )
+
+    rendered = in_parallel([lambda r=r: pdf.engagement_pdf(r) for r in reports])
+
+    for n, (report, out) in enumerate(zip(reports, rendered, strict=True)):
+        text = text_of(out.pdf, tmp_path)
+        others = [f"Team {m:02d}" for m in range(10) if m != n]
+        assert f"Client {n:02d}" in text and report.radar.summary in text
+        assert not any(f"Client {m:02d}" in text for m in range(10) if m != n)
+        assert set(out.svgs) == {chart.key for chart in report.charts}
+        for svg in out.svgs.values():
+            assert f"Team {n:02d}".encode() in svg  # every chart shows this client's own department
+            assert not any(other.encode() in svg for other in others)
+
+
+# The consensus plan (issue 9) in the report: what the client page shows, read back from the PDF.
+
+GOVERNANCE, BRAND = DEFAULT.dimensions[1], DEFAULT.dimensions[4]  # the store keeps actions by id: brand first
+ACTIONS = [
+    (
+        BRAND.id,
+        "Write one tone-of-voice guide & share it <today>",
+        "Priya Shah",
+        date(2027, 3, 31),
+        "in_progress",
+    ),
+    (GOVERNANCE.id, "Name an owner for every social account", "Marco Lind", date(2027, 2, 15), "open"),
+    (GOVERNANCE.id, "Publish the social media policy", "", None, "done"),
+]
+
+
+def planned(store: Store, *, complete: bool, extra_actions: int = 0):
+    """The engagement of seed 1 with a consensus: every required question agreed or only the first, and a plan."""
+    record, dashboard = engagement_in(store, seed=1)
+    consensus_id, _ = store.consensus_assessment(record.id, dashboard)
+    scored = [q for q in DEFAULT.questions.values() if q.is_scored]
+    for n, question in enumerate(scored if complete else scored[:1]):
+        value = question.option_ids[n % 3] if question.type == "choice" else [question.option_ids[0]]
+        store.save_answer(consensus_id, question.id, as_stored(value))
+    store.set_targets(consensus_id, {GOVERNANCE.id: 3, BRAND.id: 4})
+    for dimension_id, text, owner, due, status in ACTIONS:
+        store.add_action(record.id, dimension_id, text, owner, due, status)
+    for n in range(extra_actions):
+        store.add_action(record.id, BRAND.id, f"Step {n:02d} of the long plan: " + "a sentence " * 12, "Team lead")
+    summary = teamdata.consensus_summary(store, record, DEFAULT, dashboard)
+    _, _, view, report = report_for(
+        store, consensus=consensus_of(store, record, dashboard), engagement=(record, dashboard)
+    )
+    return summary, view, report
+
+
+def test_the_plan_gives_each_dimensions_agreed_target_and_its_actions_in_bank_order(store, tmp_path):
+    summary, _, report = planned(store, complete=True)
+    rendered = pdf.engagement_pdf(report)
+    text = text_of(rendered.pdf, tmp_path)
+    plan = text.split("The plan", 1)[1].split("The agreed answers and why", 1)[0]
+
+    assert summary.result is not None and summary.result.level
+    assert f"Agreed stage {summary.result.level} of 5: {summary.result.level_name}" in text
+    assert "partial" not in text.lower()
+    assert f"{GOVERNANCE.title} 5 of 5 questions agreed · agreed target stage: 3. Coordinating" in plan
+    assert f"{BRAND.title} 4 of 4 questions agreed · agreed target stage: 4. Integrating" in plan
+    assert (
+        "Action Owner Due Status Name an owner for every social account Marco Lind 15 Feb 2027 Open "
+        "Publish the social media policy Done" in plan
+    )
+    assert "Write one tone-of-voice guide & share it <today> Priya Shah 31 Mar 2027 In progress" in plan
+    assert plan.index(GOVERNANCE.title) < plan.index(BRAND.title)  # bank order, not the store's
+    assert f"{DEFAULT.dimensions[0].title} 5 of 5 questions agreed · agreed target stage: not agreed yet" in plan
+    assert "Suggested next steps from the agreed answers:" in plan  # a dimension with no actions yet
+    assert ">Agreed<" in rendered.svgs["consensus-radar"].decode()  # the legend: agreed, not partial
+
+
+def test_a_partial_consensus_is_labelled_partial_and_names_no_stage(store, tmp_path):
+    _, _, report = planned(store, complete=False)
+    rendered = pdf.engagement_pdf(report)
+    text = text_of(rendered.pdf, tmp_path)
+
+    assert "Questions agreed: 1 of 39 agreed" in text
+    assert "Partial consensus: 1 of 39 agreed. The agreed stage is given once every question is agreed." in text
+    assert "Agreed so far (partial), beside the team mean" in text
+    assert "Agreed so far (partial)" in rendered.svgs["consensus-radar"].decode()
+    assert "Agreed stage" not in text
+    assert "Name an owner for every social account Marco Lind 15 Feb 2027 Open" in text  # the plan as it stands
+
+
+def test_the_report_with_a_plan_is_tagged_numbered_and_keeps_small_groups_and_names_out(store, tmp_path):
+    _, _, report = planned(store, complete=True)
+    rendered = pdf.engagement_pdf(report)
+    details = info(rendered.pdf, tmp_path)
+    total = int(details["Pages"])
+    text = text_of(rendered.pdf, tmp_path)
+
+    assert details["Tagged"] == "yes"
+    for page in range(1, total + 1):
+        assert f"page {page} of {total}" in text_of(rendered.pdf, tmp_path, page)
+    for hidden in ("Procurement", "Warehouse", *NAMES):
+        assert hidden not in text and hidden not in repr(report)
+        assert all(hidden.encode() not in svg for svg in rendered.svgs.values())
+    assert "Priya Shah" in text  # an owner the consultant typed stays
+
+
+def test_a_long_action_table_repeats_its_header_and_splits_no_row(store, tmp_path):
+    _, _, report = planned(store, complete=True, extra_actions=40)
+    rendered = pdf.engagement_pdf(report)
+    total = int(info(rendered.pdf, tmp_path)["Pages"])
+    pages = {n: text_of(rendered.pdf, tmp_path, n) for n in range(1, total + 1)}
+    with_steps = [n for n, page in pages.items() if "of the long plan" in page]
+    shoot(rendered.pdf, "plan", min(with_steps) - 1, max(with_steps))
+
+    assert len(with_steps) >= 2, "the 40 steps run over a page"
+    for n in with_steps[1:]:
+        assert first_line(rendered.pdf, tmp_path, n).split() == ["Action", "Owner", "Due", "Status"]  # header again
+    for step in range(40):
+        row = f"Step {step:02d} of the long plan: " + "a sentence " * 12 + "Team lead Open"
+        assert sum(" ".join(row.split()) in page for page in pages.values()) == 1  # whole, on one page
+
+
+def shoot(document: bytes, name: str, first: int, last: int) -> None:
+    """Pages first..last as PNG under /tmp/shots/h2/ for a person to look at."""
+    shots = Path("/tmp/shots/h2")
+    shots.mkdir(parents=True, exist_ok=True)
+    (shots / f"{name}.pdf").write_bytes(document)
+    pages = ["-f", str(first), "-l", str(last)]
+    subprocess.run(["pdftoppm", "-r", "80", "-png", *pages, str(shots / f"{name}.pdf"), str(shots / name)], check=True)
+
+
+def first_line(document: bytes, tmp_path: Path, page: int) -> str:
+    """The first line of text on a page as it is laid out (pdftotext -layout keeps a row's cells on its line)."""
+    source = tmp_path / "layout.pdf"
+    source.write_bytes(document)
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(source), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    return next(line for line in out.stdout.splitlines() if line.strip())

@@ -184,6 +184,47 @@ def test_a_respondent_without_answers_has_no_answer_time(store: Store) -> None:
     assert joined.updated_at == joined.created_at
 
 
+def test_a_respondent_list_read_before_follows_every_later_write(store: Store) -> None:
+    record, _, _ = _engagement(store)
+    first = _started(store, record.id)
+    second, _ = store.add_respondent(record.id, "Leadership")
+    assert [r.assessment_id for r in store.respondents(record.id)] == [first, second]  # now remembered
+    store.submit(first)
+    store.save_answer(first, "q2", "o1")
+    store.move_respondent(record.id, second, "Customer service")
+    edited, moved = store.respondents(record.id)
+    assert (edited.status, edited.changed_after_submitting) == ("submitted", True)
+    assert edited.answered_at == edited.updated_at
+    assert (moved.department, moved.answered_at) == ("Customer service", None)
+    store.clear_answer(first, "q2")
+    edited = store.respondents(record.id)[0]
+    assert edited.answered_at is not None and edited.answered_at < edited.updated_at  # q1's, saved before
+    third, _ = store.add_respondent(record.id, "Marketing", "Bo")
+    assert [(r.assessment_id, r.respondent) for r in store.respondents(record.id)] == [
+        (first, "Ann"),
+        (second, None),
+        (third, "Bo"),
+    ]
+
+
+def test_two_app_servers_on_one_database_see_each_others_writes_to_respondents(store: Store, db_url: str) -> None:
+    other = Store(db_url)  # a second app server: its own memory of the rows it read
+    try:
+        record, _, dashboard = _engagement(store)
+        assessment_id = _started(store, record.id)
+        assert [r.answered_at is not None for r in other.respondents(record.id)] == [True]
+        store.submit(assessment_id)
+        (seen,) = other.respondents(record.id)
+        assert (seen.status, seen.changed_after_submitting) == ("submitted", False)
+        store.save_answer(assessment_id, "q1", "o3")
+        (seen,) = other.respondents(record.id)
+        assert seen.changed_after_submitting is True
+        store.delete_respondent(record.id, assessment_id, dashboard)
+        assert other.respondents(record.id) == []
+    finally:
+        other.dispose()
+
+
 def test_closing_dates_are_compared_as_dates(store: Store) -> None:
     record, _, _ = _engagement(store, closes_on=date(2000, 1, 1))
     with pytest.raises(EngagementClosedError):

@@ -517,3 +517,84 @@ def mark_consultant_only(figure: go.Figure) -> go.Figure:
         font=dict(color="#b3261e", size=13),
     )
     return figure
+
+
+PROJECTOR_FONT_SIZE = 18
+BASE_FONT_SIZE = 14  # FONT's size
+"""The chart text on the wide pages shown on a projector (the dashboard, workshop, client page); 14 elsewhere."""
+
+
+def for_projector(figure: go.Figure) -> go.Figure:
+    """Larger chart text for a projector: base, tick, legend and note fonts, and the room they need.
+
+    Applied by the wide pages after a builder, so the PDF and the results page keep their look.
+    Everything that was sized for 14 px text grows by the same factor: legend entry widths, a
+    radar's side margins and height, a top margin holding a wrapped legend.
+    """
+    layout = figure.layout
+    scale = PROJECTOR_FONT_SIZE / BASE_FONT_SIZE
+    figure.update_layout(font=dict(size=PROJECTOR_FONT_SIZE), legend=dict(font=dict(size=PROJECTOR_FONT_SIZE - 1)))
+    if layout.legend.entrywidth:
+        figure.update_layout(legend=dict(entrywidth=math.ceil(layout.legend.entrywidth * scale)))
+    margin = layout.margin
+    top = margin.t or 40
+    if layout.polar.radialaxis.range is not None:  # a radar
+        figure.update_polars(
+            radialaxis_tickfont_size=math.ceil(11 * scale), angularaxis_tickfont_size=math.ceil(12 * scale)
+        )
+        side = math.ceil((margin.l or RADAR_SIDE_MARGIN) * scale)
+        figure.update_layout(margin=dict(l=side, r=side), height=math.ceil((layout.height or 620) * scale))
+    else:
+        figure.update_xaxes(tickfont_size=PROJECTOR_FONT_SIZE - 2, title_font_size=PROJECTOR_FONT_SIZE)
+        figure.update_yaxes(tickfont_size=PROJECTOR_FONT_SIZE - 2)
+        # Plotly's automargin measured the larger labels short by a letter: room for the longest, at ~0.6 em a character
+        labels = [str(y) for trace in figure.data if getattr(trace, "y", None) is not None for y in trace.y]
+        longest = max((len(label.split("<br>")[0]) for label in labels if not _is_number(label)), default=0)
+        figure.update_layout(
+            margin=dict(l=max(margin.l or 70, math.ceil(0.6 * (PROJECTOR_FONT_SIZE - 2) * longest) + 24))
+        )
+        if layout.height:
+            figure.update_layout(height=math.ceil(layout.height * scale))
+    if layout.legend.yref == "container":  # a wrapped legend in the top margin (`distribution_bars`)
+        _wrapped_legend_for_projector(figure, scale, top)
+    for note in layout.annotations:
+        note.font.size = math.ceil((note.font.size or BASE_FONT_SIZE) * scale)
+    return figure
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _wrapped_legend_for_projector(figure: go.Figure, scale: float, top: int) -> None:
+    """A wrapped legend of larger entries beside the bars, the figure as tall as the taller of the two.
+
+    Above the bars, rows of entries need a top margin sized for the narrowest screen (one entry a
+    row, or it scrolls at 1280 px), which left a blank band at 1920 px; beside them, its height is
+    its entries' whatever the width, so it neither scrolls nor leaves a gap.
+    """
+    lines = sum(str(trace.name).count("<br>") + 1 for trace in figure.data)
+    legend = math.ceil(lines * (PROJECTOR_FONT_SIZE - 1) * 1.3 + 14 * len(figure.data))  # line height, a gap each
+    bars = (figure.layout.height or 0) - math.ceil(top * scale)  # the height already grew by `scale`
+    entry = figure.layout.legend.entrywidth or 440  # the builder's, grown by `scale`
+    figure.update_layout(
+        # "h" at the plot's right: one entry a row, each as wide as `entry` (Plotly caps such a legend
+        # at half the figure's width, and its height at half the figure's unless told). A "v" legend
+        # measured its entries short and cut their longer lines
+        legend=dict(
+            orientation="h",
+            xref="paper",
+            yref="paper",
+            x=1.02,
+            xanchor="left",
+            y=1,
+            yanchor="top",
+            maxheight=2 * legend,
+        ),
+        margin=dict(t=40, r=math.ceil(entry) + 40),
+        height=max(bars + 40, legend + 40 + (figure.layout.margin.b or 80)),
+    )

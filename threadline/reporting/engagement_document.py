@@ -1,10 +1,11 @@
 """The engagement document (the JSON file an engagement exports and imports), as pydantic models.
 
 ``EngagementDocument`` describes the whole file: its format, when it was exported, the
-engagement's settings, the bank (its YAML text, parsed and checked with
-``scoring.validate.parse_bank``), every respondent with their answers and the optional
-workshop consensus. Validating a document checks all of it: each answer against the bank
-with ``scoring.answers.check_answer``, each timestamp for a time zone, each date. What it
+engagement's settings (with the consultant's department groups), the bank (its YAML text,
+parsed and checked with ``scoring.validate.parse_bank``), every respondent with their answers
+and the optional workshop consensus with its plan (targets and actions). Validating a document
+checks all of it: each answer against the bank with ``scoring.answers.check_answer``, each
+timestamp for a time zone, each date. What it
 gives back is what the store takes (dates and timestamps parsed, a multi question's options
 as a list); ``model_dump(mode="json")`` gives the document back exactly as exported.
 
@@ -46,8 +47,9 @@ from pydantic_core import PydanticCustomError
 
 from scoring.answers import Answer, as_stored, check_answer
 from scoring.bank import Bank
+from scoring.groups import check_merges
 from scoring.validate import BankError, parse_bank
-from threadline.storage import MAX_ID_LENGTH, AnswerValue, content_hash
+from threadline.storage import ACTION_STATUSES, MAX_ID_LENGTH, MAX_NOTE_LENGTH, AnswerValue, content_hash
 
 FORMAT = "threadline-engagement"
 FORMAT_VERSION = 1
@@ -210,6 +212,13 @@ def _texts(value: object) -> object:
     return value
 
 
+def _two_or_more_texts(value: object) -> object:
+    _texts(value)
+    if len(value) < 2:  # type: ignore[arg-type]  # a list: _texts said so
+        raise _continues("must name at least two departments")
+    return value
+
+
 _ISO_TIMESTAMP = "an ISO 8601 timestamp"
 _ISO_DATE = "an ISO 8601 date (YYYY-MM-DD)"
 
@@ -279,13 +288,73 @@ Reasons = Annotated[
 ]
 
 
+def _checked_targets(value: object) -> object:
+    """Target stages for dimensions of the document's bank, each a stage of the bank."""
+    if not isinstance(value, dict):
+        raise _continues(f"must be an object of dimension id to stage, not {_kind(value)}")
+    bank = _BANK.get()
+    for dimension_id, level in value.items():
+        if not isinstance(level, int) or isinstance(level, bool):
+            raise _problem(f"the target of {dimension_id!r} must be a whole number, not {_kind(level)}")
+        if bank is None:
+            continue
+        if dimension_id not in {d.id for d in bank.dimensions}:
+            raise _problem(f"unknown dimension {dimension_id!r}")
+        if not 1 <= level <= bank.level_count:
+            raise _problem(f"the target of {dimension_id!r} must be a stage from 1 to {bank.level_count}, not {level}")
+    return value
+
+
+def _bank_dimension(value: object) -> object:
+    if not isinstance(value, str):
+        raise _continues(f"must be a text, not {_kind(value)}")
+    bank = _BANK.get()
+    if bank is not None and value not in {d.id for d in bank.dimensions}:
+        raise _problem(f"unknown dimension {value!r}")
+    return value
+
+
+def _action_text(value: object) -> object:
+    if not isinstance(value, str):
+        raise _continues(f"must be a text, not {_kind(value)}")
+    if not value.strip() or len(value) > MAX_NOTE_LENGTH:
+        raise _continues(f"must be 1 to {MAX_NOTE_LENGTH} characters")
+    return value
+
+
+def _owner_text(value: object) -> object:
+    if not isinstance(value, str):
+        raise _continues(f"must be a text, not {_kind(value)}")
+    if len(value) > MAX_ID_LENGTH:
+        raise _continues(f"is longer than {MAX_ID_LENGTH} characters")
+    return value
+
+
+Targets = Annotated[
+    dict[str, int],
+    BeforeValidator(_checked_targets),
+    Field(description="Dimension id (of the bank) to the target stage the workshop agreed (1 to the bank's stages)."),
+]
+
+
 # --------------------------------------------------------------------------- models
 
 
 class _Part(BaseModel):
-    """Every part is a JSON object with exactly its keys, none of them optional."""
+    """Every part is a JSON object with exactly its keys, none optional but those added since version 1.
+
+    A key added later (the engagement's department groups, the consensus plan) has a default, so
+    a document exported before it imports as it did.
+    """
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class GroupPart(_Part):
+    """A named group of departments (e.g. "Leadership and other") that the client's views count as one."""
+
+    name: Text
+    members: Annotated[list[str], BeforeValidator(_two_or_more_texts), Field(min_length=2)]
 
 
 class EngagementPart(_Part):
@@ -301,6 +370,25 @@ class EngagementPart(_Part):
     round: Annotated[
         int, _json_type(lambda value: isinstance(value, int) and not isinstance(value, bool), "a whole number")
     ]
+    department_groups: Annotated[
+        list[GroupPart],
+        _json_type(lambda value: isinstance(value, list), "a list"),
+        Field(
+            default_factory=list,
+            description="The consultant's named groups of departments, counted as one in what the client sees.",
+        ),
+    ]
+
+    @field_validator("department_groups")
+    @classmethod
+    def _groups_of_the_departments(cls, groups: list[GroupPart], info: ValidationInfo) -> list[GroupPart]:
+        """Each group names two or more of the engagement's departments, each department in one group at most."""
+        if "departments" in info.data:
+            try:
+                check_merges(info.data["departments"], [(group.name, group.members) for group in groups])
+            except ValueError as error:
+                raise _problem(str(error)) from None
+        return groups
 
 
 class BankPart(_Part):
@@ -348,11 +436,27 @@ class RespondentPart(_Part):
         return self
 
 
+class ActionPart(_Part):
+    """One action of the consensus plan: its dimension, what, who, by when, and how far it is."""
+
+    dimension_id: Annotated[str, BeforeValidator(_bank_dimension)]
+    text: Annotated[str, BeforeValidator(_action_text)]
+    owner: Annotated[str, BeforeValidator(_owner_text)]
+    due_on: DateOrNull
+    status: Annotated[Literal["open", "in_progress", "done"], _one_of(*ACTION_STATUSES)]
+
+
 class ConsensusPart(_Part):
-    """What the workshop agreed: answers, and the reasons given for some of them."""
+    """What the workshop agreed: answers, the reasons given for some of them, and the plan."""
 
     answers: Answers
     reasons: Reasons
+    targets: Annotated[Targets, Field(default_factory=dict)]
+    actions: Annotated[
+        list[ActionPart],
+        _json_type(lambda value: isinstance(value, list), "a list"),
+        Field(default_factory=list, description="The plan's actions, per dimension in the plan's order."),
+    ]
 
 
 class EngagementDocument(_Part):

@@ -27,7 +27,8 @@ in an Excel whose list separator is a semicolon (most of continental Europe): un
 runs; quoted, it stays one cell whatever the separator.
 
 JSON. ``engagement_document`` is the whole engagement (its settings, the bank's text, every
-respondent with their answers, the workshop consensus) without any token or database id;
+respondent with their answers, the department groups, the workshop consensus and its plan)
+without any token or database id;
 ``import_engagement`` checks such a document completely before it writes anything and
 creates a new engagement from it (new links, its own series, so round 1), keeping the
 respondents' timestamps. Anything wrong raises ``EngagementImportError`` naming it.
@@ -324,7 +325,7 @@ def round_document(store: Store, engagement_id: int, consensus_id: int | None) -
             _respondent_part(respondent, answers.get(respondent.assessment_id, {}))
             for respondent in store.respondents(engagement_id)
         ],
-        "consensus": None if consensus_id is None else _consensus_part(store, consensus_id),
+        "consensus": None if consensus_id is None else _consensus_part(store, engagement_id, consensus_id),
     }
 
 
@@ -339,6 +340,7 @@ def _engagement_part(record: EngagementRecord) -> dict[str, Any]:
         "status": record.status,
         "share_team": record.share_team,
         "round": record.round,
+        "department_groups": [{"name": name, "members": list(members)} for name, members in record.department_groups],
     }
 
 
@@ -354,15 +356,28 @@ def _respondent_part(respondent: Respondent, given: Mapping[str, AnswerValue]) -
     }
 
 
-def _consensus_part(store: Store, assessment_id: int) -> dict[str, Any] | None:
-    """The agreed answers and reasons; None when the workshop recorded nothing."""
-    given = store.assessment(assessment_id).answers
+def _consensus_part(store: Store, engagement_id: int, assessment_id: int) -> dict[str, Any] | None:
+    """The agreed answers and reasons, and the plan (targets, actions); None when the workshop recorded nothing."""
+    consensus = store.assessment(assessment_id)
+    given, targets = consensus.answers, consensus.targets or {}
     reasons = store.reasons(assessment_id)
-    if not given and not reasons:
+    actions = store.actions(engagement_id)
+    if not given and not reasons and not targets and not actions:
         return None
     return {
         "answers": {question_id: given[question_id] for question_id in sorted(given)},
         "reasons": {question_id: reasons[question_id] for question_id in sorted(reasons)},
+        "targets": {dimension_id: targets[dimension_id] for dimension_id in sorted(targets)},
+        "actions": [
+            {
+                "dimension_id": action.dimension_id,
+                "text": action.text,
+                "owner": action.owner,
+                "due_on": action.due_on.isoformat() if action.due_on else None,
+                "status": action.status,
+            }
+            for action in actions
+        ],
     }
 
 
@@ -395,8 +410,8 @@ def import_engagement(store: Store, document: object) -> tuple[EngagementRecord,
 
     The whole document is checked first with ``engagement_document.read_document`` (nothing is
     written if any part is wrong); then the bank is stored, the engagement created (new links,
-    its own series), its status and team sharing set, every respondent imported with their
-    timestamps, and the consensus answers and reasons recorded.
+    its own series), its department groups, status and team sharing set, every respondent
+    imported with their timestamps, and the consensus answers, reasons, targets and actions recorded.
     """
     return import_round(store, read_document(document))
 
@@ -419,6 +434,8 @@ def import_round(
         )
     except (TypeError, ValueError) as error:
         raise EngagementImportError(f"{where}: {error}") from None
+    if settings.department_groups:  # checked against the departments with the document
+        store.set_department_groups(record.id, [(group.name, group.members) for group in settings.department_groups])
     for respondent in checked.respondents:
         store.import_respondent(
             record.id,
@@ -438,7 +455,7 @@ def import_round(
 
 
 def _import_consensus(store: Store, engagement_id: int, dashboard: str, consensus: ConsensusPart | None) -> None:
-    """Record the consensus answers and reasons (nothing when the document has none)."""
+    """Record the consensus answers, reasons, targets and actions (nothing when the document has none)."""
     if consensus is None:
         return
     assessment_id, _ = store.consensus_assessment(engagement_id, dashboard)
@@ -446,3 +463,7 @@ def _import_consensus(store: Store, engagement_id: int, dashboard: str, consensu
         store.save_answer(assessment_id, question_id, value)
     for question_id, reason in consensus.reasons.items():
         store.save_reason(assessment_id, question_id, reason)
+    if consensus.targets:
+        store.set_targets(assessment_id, consensus.targets)
+    for action in consensus.actions:  # in the document's order: each dimension's list keeps its order
+        store.add_action(engagement_id, action.dimension_id, action.text, action.owner, action.due_on, action.status)

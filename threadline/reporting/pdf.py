@@ -9,6 +9,9 @@
   drawn in the report's font so that the text Chromium measures is the text WeasyPrint draws.
 - **Nothing is fetched**: WeasyPrint may read `data:` URLs only (the charts and the logo); the
   font is a system font found by fontconfig (DejaVu Sans, Debian's fonts-dejavu-core).
+- **Memory**: one WeasyPrint layout at a time (LAYOUTS_AT_ONCE), the rest wait their turn, and
+  glibc is asked to return freed pages after each (bench/report.py gives the resident memory
+  before, during and after ten reports at once).
 - **Output**: A4 or US Letter, tagged (`pdf_tags=True`), fonts embedded, "page 2 of 9" on
   every page; the template keeps charts and table rows whole and repeats table headers.
 
@@ -21,6 +24,7 @@ import asyncio
 import atexit
 import base64
 import contextlib
+import ctypes
 import os
 import shutil
 import threading
@@ -41,6 +45,7 @@ PAGE_SIZES: dict[str, str] = {"A4": "A4", "Letter": "letter"}
 PRINT_FONT = "DejaVu Sans"
 CHART_TIMEOUT = 60.0  # seconds for one chart, Chromium's start included
 RELOAD_EVERY = 50  # figures drawn on Kaleido's page before it is loaded afresh
+LAYOUTS_AT_ONCE = 1  # WeasyPrint is mostly Python, held to one core by the GIL: more at once only add memory
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 CHROMIUM_MISSING = (
     "The PDF report needs Chromium to draw its charts, and this server has none. "
@@ -48,6 +53,16 @@ CHROMIUM_MISSING = (
 )
 CHARTS_FAILED = "The report's charts could not be drawn just now. Please try again in a moment."
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+_LAYOUT = threading.BoundedSemaphore(LAYOUTS_AT_ONCE)
+
+
+def _malloc_trim() -> Any:
+    with contextlib.suppress(OSError, AttributeError):
+        return ctypes.CDLL(None).malloc_trim
+    return None
+
+
+_MALLOC_TRIM = _malloc_trim()
 
 
 class ReportUnavailable(Exception):
@@ -194,8 +209,25 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data"})
-    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
-    return bytes(document.write_pdf(pdf_tags=True))
+    # Ten reports asked for at once queue here: the layouts hold the GIL, so one at a time finishes
+    # as soon as ten would (their charts are still drawn meanwhile), and the memory kept after them
+    # is one layout's worth, not ten (bench/report.py: peak +300 MB and +250 MB kept with ten).
+    with _LAYOUT:
+        document = HTML(string=html, base_url=None, url_fetcher=fetcher)
+        out = bytes(document.write_pdf(pdf_tags=True))
+    del document
+    _give_back_memory()
+    return out
+
+
+def _give_back_memory() -> None:
+    """Return the heap's free pages to the system (glibc's `malloc_trim`; elsewhere nothing).
+
+    A layout frees tens of MB at once; glibc keeps freed pages for later unless asked, so a
+    server's memory would stay at its busiest level.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def self_assessment_pdf(report: SelfReport, page_size: PageSize = "A4") -> RenderedReport:

@@ -6,8 +6,10 @@ caller passes no respondent names, and the departments offered but withheld are 
 The texts and figures are the dashboard's (`threadline.reporting.teamdata`, `charts`).
 
 `EngagementReport.silo_summary` holds the largest differences between the groups shown (issue 9);
-the seam `consensus_plan` stays empty until the caller passes the workshop's targets and actions;
-the template shows a section for each when it is filled.
+`consensus` and `consensus_plan` say what the client page (`app_pages/client.py`) says: progress
+over the required questions, "Agreed so far (partial)" and no stage until all are agreed, and per
+dimension the agreed target stage and the actions (owners are the names the consultant typed for
+the plan, not respondents'). The caller passes the actions as plain `PlannedAction`s.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from PIL import Image
 from scoring.answers import Answer
 from scoring.bank import Bank
 from scoring.engine import Result
+from scoring.plan import agreed_answers, consensus_dimensions, consensus_progress
 from scoring.team import MIN_GROUP, TeamView, round_change
-from threadline.reporting import charts, result_export, teamdata
+from threadline.reporting import charts, teamdata
 from threadline.reporting.report import Chart, Table, day_of
-from threadline.reporting.summary import headline
 
 LOGO_MAX_BYTES = 1_000_000
 LOGO_MAX_PIXELS = 4_000_000  # decoded size: a small file that unpacks into a huge image is refused
@@ -90,12 +92,32 @@ class DisputedQuestion:
 
 @dataclass(frozen=True)
 class Consensus:
-    """The workshop's consensus: how far it got, its stage, and every agreed answer with its reason."""
+    """The workshop's consensus as the client page gives it.
 
-    agreed: int
-    total: int
+    progress: "7 of 39 agreed" (required scored questions); label: "Agreed" or "Agreed so far
+    (partial)"; headline: the agreed stage, only once every required question is agreed; note:
+    the partial consensus's warning; answers: every agreed answer with its reason, in bank order;
+    radar and radar_table: the agreed scores beside the team mean, as the client page draws them.
+    """
+
+    progress: str
+    complete: bool
+    label: str
     headline: str | None
+    note: str | None
     answers: Table
+    radar: Chart | None = None  # the agreed scores beside the team mean, once anything is agreed
+    radar_table: Table | None = None
+
+
+@dataclass(frozen=True)
+class PlanDimension:
+    """One dimension of the consensus plan: its agreed target stage, its actions, or the suggested steps."""
+
+    title: str
+    caption: str
+    actions: Table | None
+    seeds: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -125,13 +147,17 @@ class EngagementReport:
     change_note: str | None
     consensus: Consensus | None
     silo_summary: str | None = None  # issue 9: the largest differences between the groups shown, in words
-    consensus_plan: None = None  # issue 7 (consensus plan with owners and dates)
+    consensus_plan: tuple[PlanDimension, ...] = ()  # issue 9: per dimension, in bank order
 
     @property
     def charts(self) -> tuple[Chart, ...]:
         """The figures to draw, each once."""
         found = [self.radar, *(question.chart for question in self.disputed)]
-        return tuple([*found, self.perception] if self.perception is not None else found)
+        if self.perception is not None:
+            found.append(self.perception)
+        if self.consensus is not None and self.consensus.radar is not None:
+            found.append(self.consensus.radar)
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -143,14 +169,24 @@ class PreviousRound:
 
 
 @dataclass(frozen=True)
-class ConsensusInput:
-    """The consensus assessment as the dashboard has it (`teamdata.ConsensusSummary`'s fields)."""
+class PlannedAction:
+    """One action of the consensus plan (`threadline.storage.ConsensusAction`'s fields), copied as plain data."""
 
-    agreed: int
-    total: int
-    result: Result | None
+    dimension_id: str
+    text: str
+    owner: str
+    due_on: date | None
+    status: str  # open / in_progress / done (`teamdata.ACTION_STATUS_NAMES`)
+
+
+@dataclass(frozen=True)
+class ConsensusInput:
+    """The consensus assessment: agreed answers, reasons and targets, and the plan's actions in their order."""
+
     answers: Mapping[str, Answer]
     reasons: Mapping[str, str]
+    targets: Mapping[str, int] | None = None
+    actions: tuple[PlannedAction, ...] = ()
 
 
 def engagement_report(
@@ -211,8 +247,9 @@ def engagement_report(
         disputed=_disputed(bank, safe),
         change=change,
         change_note=change_note,
-        consensus=_consensus(bank, consensus),
+        consensus=_consensus(bank, safe, consensus),
         silo_summary=" ".join(teamdata.silo_summary(bank, safe)) or None,
+        consensus_plan=_plan(bank, consensus),
     )
 
 
@@ -340,18 +377,91 @@ def _signed(value: float) -> str:
     return "–" if np.isnan(value) else f"{value:+.2f}"
 
 
-def _consensus(bank: Bank, consensus: ConsensusInput | None) -> Consensus | None:
-    if consensus is None or not consensus.agreed:
+def _consensus(bank: Bank, safe: TeamView, consensus: ConsensusInput | None) -> Consensus | None:
+    """The client page's "What the workshop agreed" and "The agreed answers and why", in its words."""
+    if consensus is None or not (consensus.answers or consensus.actions or consensus.targets):
         return None
-    rows = []
-    for question in bank.questions.values():
-        if question.id not in consensus.answers:
-            continue
-        answer = result_export.answer_text(question, consensus.answers) or ""
-        rows.append((question.text, answer, consensus.reasons.get(question.id, "")))
-    return Consensus(
-        consensus.agreed,
-        consensus.total,
-        headline(bank, consensus.result) if consensus.result is not None else None,
-        Table(("Question", "Agreed answer", "Why"), tuple(rows)),
+    progress = consensus_progress(bank, consensus.answers)
+    result = teamdata.score_answers(bank, dict(consensus.answers)) if progress.agreed else None
+    complete = progress.complete
+    label = "Agreed" if complete else "Agreed so far (partial)"
+    stage = (
+        f"Agreed stage {result.level} of {bank.level_count}: {result.level_name}"
+        if complete and result is not None and result.level
+        else None
     )
+    rows = tuple(
+        (
+            bank.questions[item.question_id].text,
+            teamdata.answer_text(bank, item.question_id, item.answer),
+            item.reason,
+        )
+        for item in agreed_answers(bank, consensus.answers, consensus.reasons)
+    )
+    return Consensus(
+        progress=progress.text(),
+        complete=complete,
+        label=label,
+        headline=stage,
+        note=None
+        if complete
+        else f"Partial consensus: {progress.text()}. The agreed stage is given once every question is agreed.",
+        answers=Table(("Question", "Agreed answer", "Why"), rows),
+        radar=None if result is None else _agreed_radar(bank, safe, label, result),
+        radar_table=None if result is None else _agreed_table(bank, safe, label, result),
+    )
+
+
+def _agreed_radar(bank: Bank, safe: TeamView, label: str, result: Result) -> Chart:
+    titles = [d.title for d in bank.dimensions]
+    series = {"Team mean": teamdata.values(safe.dimensions.mean), label: [d.score for d in result.dimensions]}
+    return Chart(
+        "consensus-radar",
+        charts.team_radar(bank, titles, series),
+        f"Radar chart of the team mean beside the workshop's scores ({label.lower()}) per dimension",
+        f"{label}: the workshop's agreed answers scored per dimension, beside the team mean; the table gives both.",
+        640,
+        520,
+    )
+
+
+def _agreed_table(bank: Bank, safe: TeamView, label: str, result: Result) -> Table:
+    means = teamdata.values(safe.dimensions.mean)
+    rows = tuple(
+        (d.title, "–" if mean is None else f"{mean:.2f}", "–" if d.score is None else f"{d.score:.2f}")
+        for d, mean in zip(result.dimensions, means, strict=True)
+    )
+    return Table(("Dimension", "Team mean", label), rows)
+
+
+def _plan(bank: Bank, consensus: ConsensusInput | None) -> tuple[PlanDimension, ...]:
+    """Per dimension in bank order, as the client page lists them: the agreed target and the actions."""
+    if consensus is None:
+        return ()
+    found = []
+    for part in consensus_dimensions(bank, consensus.answers, consensus.targets):
+        mine = [a for a in consensus.actions if a.dimension_id == part.dimension_id]
+        if not mine and part.target is None and not part.agreed:
+            continue
+        target = f"{part.target}. {bank.levels[part.target - 1].name}" if part.target else "not agreed yet"
+        actions = Table(
+            ("Action", "Owner", "Due", "Status"),
+            tuple(
+                (
+                    a.text,
+                    a.owner,
+                    f"{a.due_on:%d %b %Y}" if a.due_on else "",
+                    teamdata.ACTION_STATUS_NAMES.get(a.status, a.status),
+                )
+                for a in mine
+            ),
+        )
+        found.append(
+            PlanDimension(
+                part.title,
+                f"{part.agreed} of {part.questions} questions agreed · agreed target stage: {target}",
+                actions if mine else None,
+                () if mine else part.seeds,
+            )
+        )
+    return tuple(found)

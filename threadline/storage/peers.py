@@ -1,24 +1,33 @@
 """Peer comparison scores: one row per assessment that joins comparisons (issue 13).
 
 The row holds only what a comparison needs (scoring/peers.py): the bank id and version, the
-kind (``self`` or ``consensus``), the industry and size choices, and the scores. It is written
-when its owner chooses to be compared (or at submit with the choice on), rewritten when the
-answers change, and deleted when the owner withdraws or the assessment is deleted.
+kind, the industry and size choices, and the scores. It is written when its owner chooses to be
+compared (or at submit with the choice on), rewritten when the answers change, and deleted when
+the owner withdraws or the assessment is deleted.
+
+Two kinds never meet. ``self`` rows are self-assessments, in the public peer groups.
+``portfolio`` rows are engagements' complete consensus results, in the consultant's own
+portfolio (revision 0006): keyed by the consensus assessment (so they go with the engagement),
+written only through the engagement's current dashboard link and only while its
+``engagements.portfolio`` switch is on; turning the switch off deletes the row in the same
+transaction.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from threadline.storage.database import StoreBase, _now
-from threadline.storage.schema import peer_scores
+from threadline.storage.engagements import _check_dashboard, _consensus_id, _update_engagement
+from threadline.storage.schema import assessments, engagements, peer_scores
 
-PeerKind = Literal["self", "consensus"]
+PeerKind = Literal["self", "portfolio"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,24 +45,14 @@ class PeerScores:
 
 
 class PeerStore(StoreBase):
-    """The peer comparison's part of the :class:`Store`."""
+    """The peer comparison's part of the :class:`Store`, and the consultant's portfolio."""
 
     def save_peer_scores(self, scores: PeerScores) -> None:
-        """Write (or rewrite) an assessment's row in the comparison."""
-        values = {
-            "assessment_id": scores.assessment_id,
-            "bank_id": scores.bank_id,
-            "bank_version": scores.bank_version,
-            "kind": scores.kind,
-            "industry": scores.industry,
-            "size": scores.size,
-            "overall": scores.overall,
-            "dimensions": dict(scores.dimensions),
-            "updated_at": _now(),
-        }
+        """Write (or rewrite) a self-assessment's row in the comparison (a portfolio row: `save_portfolio_scores`)."""
+        if scores.kind != "self":
+            raise ValueError("a portfolio row is written through its engagement's dashboard (save_portfolio_scores)")
         with self._write() as conn:
-            conn.execute(peer_scores.delete().where(peer_scores.c.assessment_id == scores.assessment_id))
-            conn.execute(peer_scores.insert().values(**values))
+            _replace_row(conn, scores)
 
     def withdraw_peer_scores(self, assessment_id: int) -> None:
         """Take an assessment out of the comparison (nothing of it stays there)."""
@@ -78,16 +77,116 @@ class PeerStore(StoreBase):
     def peer_scores(self, bank_id: str, bank_version: str, kind: PeerKind | None = None) -> list[PeerScores]:
         """Every row of one bank version (of one kind, if given), in assessment order."""
         c = peer_scores.c
-        # the scores as JSON text, decoded in one go: 100,000 small decodes cost most of the read
-        dimensions = sa.cast(c.dimensions, sa.Text)
-        query = sa.select(c.assessment_id, c.kind, c.industry, c.size, c.overall, dimensions)
-        query = query.where(c.bank_id == bank_id, c.bank_version == bank_version).order_by(c.assessment_id)
+        query = _rows_query().where(c.bank_id == bank_id, c.bank_version == bank_version)
         if kind is not None:
             query = query.where(c.kind == kind)
         with self.engine.connect() as conn:
+            return _decoded(conn.execute(query.order_by(c.assessment_id)).all(), bank_id, bank_version)
+
+    # The consultant's portfolio ------------------------------------------------------------------
+
+    def in_portfolio(self, engagement_id: int) -> bool:
+        """Whether the consultant has switched on "include this engagement's consensus in my portfolio"."""
+        query = sa.select(engagements.c.portfolio).where(engagements.c.id == engagement_id)
+        with self.engine.connect() as conn:
+            return bool(conn.scalar(query))
+
+    def set_portfolio(self, engagement_id: int, on: bool, dashboard_token: str) -> None:
+        """Switch the engagement's consensus into the portfolio or out of it (its row is deleted at once).
+
+        ``dashboard_token`` must be the engagement's current dashboard link (PermissionError otherwise).
+        Switching on writes no scores: `save_portfolio_scores` does, once the consensus is complete.
+        """
+        if not isinstance(on, bool):
+            raise TypeError(f"on must be a bool, not {on!r}")
+        with self._write() as conn:
+            _check_dashboard(conn, engagement_id, dashboard_token)
+            _update_engagement(conn, engagement_id, portfolio=on, updated_at=_now())
+            if not on:
+                _delete_portfolio_row(conn, engagement_id)
+
+    def save_portfolio_scores(self, engagement_id: int, dashboard_token: str, scores: PeerScores | None) -> None:
+        """Write the engagement's consensus scores into the portfolio, or (None) take them out.
+
+        Refused (PermissionError) without the current dashboard link, or with scores while the
+        engagement's switch is off; ValueError unless the row is of kind ``portfolio`` and belongs
+        to the engagement's own consensus assessment.
+        """
+        with self._write() as conn:
+            _check_dashboard(conn, engagement_id, dashboard_token)
+            if scores is None:
+                _delete_portfolio_row(conn, engagement_id)
+                return
+            on = conn.scalar(sa.select(engagements.c.portfolio).where(engagements.c.id == engagement_id))
+            if not on:
+                raise PermissionError("this engagement's consensus is not included in the portfolio")
+            if scores.kind != "portfolio" or scores.assessment_id != conn.scalar(_consensus_id(engagement_id)):
+                raise ValueError("a portfolio row holds the engagement's own consensus, of kind 'portfolio'")
+            _replace_row(conn, scores)
+
+    def portfolio_row(self, engagement_id: int) -> PeerScores | None:
+        """The engagement's own row in the portfolio, if it has one."""
+        query = _portfolio_query().where(assessments.c.engagement_id == engagement_id)
+        with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        decoded = json.loads("[" + ",".join(row[5] for row in rows) + "]")
-        return [
-            PeerScores(row[0], bank_id, bank_version, row[1], row[2], row[3], row[4], scores)
-            for row, scores in zip(rows, decoded, strict=True)
-        ]
+        return None if not rows else _decoded(rows, rows[0].bank_id, rows[0].bank_version)[0]
+
+    def portfolio_scores(
+        self, bank_id: str, bank_version: str, excluding_series: int | None = None
+    ) -> list[PeerScores]:
+        """The portfolio of one bank version: every switched-on engagement's consensus row, in assessment order.
+
+        ``excluding_series``: leave out every round of that series (a client is never its own peer).
+        """
+        c = peer_scores.c
+        query = _portfolio_query().where(c.bank_id == bank_id, c.bank_version == bank_version)
+        if excluding_series is not None:
+            query = query.where(engagements.c.series_id != excluding_series)
+        with self.engine.connect() as conn:
+            return _decoded(conn.execute(query.order_by(c.assessment_id)).all(), bank_id, bank_version)
+
+
+def _replace_row(conn: Connection, scores: PeerScores) -> None:
+    conn.execute(peer_scores.delete().where(peer_scores.c.assessment_id == scores.assessment_id))
+    conn.execute(
+        peer_scores.insert().values(
+            assessment_id=scores.assessment_id,
+            bank_id=scores.bank_id,
+            bank_version=scores.bank_version,
+            kind=scores.kind,
+            industry=scores.industry,
+            size=scores.size,
+            overall=scores.overall,
+            dimensions=dict(scores.dimensions),
+            updated_at=_now(),
+        )
+    )
+
+
+def _delete_portfolio_row(conn: Connection, engagement_id: int) -> None:
+    owned = sa.select(assessments.c.id).where(assessments.c.engagement_id == engagement_id)
+    conn.execute(peer_scores.delete().where(peer_scores.c.kind == "portfolio", peer_scores.c.assessment_id.in_(owned)))
+
+
+def _rows_query() -> sa.Select:
+    c = peer_scores.c
+    # the scores as JSON text, decoded in one go: 100,000 small decodes cost most of the read
+    return sa.select(c.assessment_id, c.kind, c.industry, c.size, c.overall, sa.cast(c.dimensions, sa.Text))
+
+
+def _portfolio_query() -> sa.Select:
+    """Portfolio rows of switched-on engagements only: a row left behind by any path would still not count."""
+    c = peer_scores.c
+    joined = peer_scores.join(assessments, assessments.c.id == c.assessment_id).join(
+        engagements, engagements.c.id == assessments.c.engagement_id
+    )
+    query = _rows_query().add_columns(c.bank_id, c.bank_version).select_from(joined)
+    return query.where(c.kind == "portfolio", assessments.c.kind == "consensus", engagements.c.portfolio == sa.true())
+
+
+def _decoded(rows: Sequence[sa.Row], bank_id: str, bank_version: str) -> list[PeerScores]:
+    decoded = json.loads("[" + ",".join(row[5] for row in rows) + "]")
+    return [
+        PeerScores(row[0], bank_id, bank_version, row[1], row[2], row[3], row[4], scores)
+        for row, scores in zip(rows, decoded, strict=True)
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -73,31 +74,37 @@ class RespondentStore(StoreBase):
 
         Each with when its row last changed and when an answer was last saved, so a view
         built from the submitted answers can tell it is out of date (see ``Respondent``).
+
+        Every write to a response, an answer's included, moves its row's ``updated_at`` in the
+        same transaction, so a row read as the database holds it (no conversions) stands for the
+        whole ``Respondent``: those already seen are remembered, and only new or changed rows are
+        read in full, with the time of their last answer. At 2,000 respondents the full read costs
+        about 110 ms (the last answers' times and the timestamps' conversion), the rows alone
+        about 10. The memory is keyed by what the database holds, so it stays correct with
+        several app servers on one database.
         """
-        answered_at = (
-            sa.select(sa.func.max(answers.c.updated_at))
-            .where(answers.c.assessment_id == assessments.c.id)
-            .scalar_subquery()
-        )
-        query = (
-            sa.select(
-                assessments.c.id,
-                assessments.c.department,
-                assessments.c.respondent,
-                assessments.c.status,
-                assessments.c.created_at,
-                assessments.c.submitted_at,
-                assessments.c.updated_at,
-                sa.type_coerce(answered_at, UTCDateTime()).label("answered_at"),
-            )
-            .where(assessments.c.engagement_id == engagement_id, assessments.c.kind == "respondent")
-            .order_by(assessments.c.id)
-        )
+        memo = self._respondent_memo
         with self.engine.connect() as conn:
-            return [
-                Respondent(row.id, clean_optional(row.department), clean_optional(row.respondent), *row[3:])
-                for row in conn.execute(query)
-            ]
+            rows = [tuple(row) for row in conn.execute(self._stored_rows.where(_of_engagement(engagement_id)))]
+            unknown = [row[0] for row in rows if row not in memo]
+            fresh = _full_respondents(conn, self._stored_rows, unknown)
+        if len(memo) + len(fresh) > _MEMO_SIZE:
+            memo.clear()
+        memo.update(fresh)
+        by_id = {respondent.assessment_id: respondent for respondent in fresh.values()}
+        # a row that changed between the two reads: the second, newer read is the answer
+        return [memo.get(row) or by_id[row[0]] for row in rows]
+
+    @cached_property
+    def _respondent_memo(self) -> dict[tuple[Any, ...], Respondent]:
+        """A respondent's row as stored -> the ``Respondent`` (see ``respondents``)."""
+        return {}
+
+    @cached_property
+    def _stored_rows(self) -> sa.Select[*tuple[Any, ...]]:
+        """The respondent rows as the database holds them, in the order they joined."""
+        raw = [sa.type_coerce(column, sa.types.NullType()) for column in _RESPONDENT_COLUMNS]
+        return sa.select(*raw).order_by(assessments.c.id)
 
     def respondent_answers(
         self, engagement_ids: Sequence[int], submitted_only: bool = True
@@ -176,6 +183,47 @@ class RespondentStore(StoreBase):
             )
             _insert_answers(conn, assessment_id, given, updated_at)
         return assessment_id
+
+
+_MEMO_SIZE = 200_000
+"""Past this many remembered rows the memory starts again (a few tens of MB at most)."""
+
+_IDS_PER_QUERY = 5_000
+
+_RESPONDENT_COLUMNS = (
+    assessments.c.id,
+    assessments.c.department,
+    assessments.c.respondent,
+    assessments.c.status,
+    assessments.c.created_at,
+    assessments.c.submitted_at,
+    assessments.c.updated_at,
+)
+
+
+def _of_engagement(engagement_id: int) -> sa.ColumnElement[bool]:
+    return sa.and_(assessments.c.engagement_id == engagement_id, assessments.c.kind == "respondent")
+
+
+def _full_respondents(
+    conn: Connection, stored: sa.Select[*tuple[Any, ...]], ids: Sequence[int]
+) -> dict[tuple[Any, ...], Respondent]:
+    """These respondents read in full, each under its row as stored (see ``respondents``)."""
+    answered_at = (
+        sa.select(sa.func.max(answers.c.updated_at))
+        .where(answers.c.assessment_id == assessments.c.id)
+        .scalar_subquery()
+    )
+    width = len(_RESPONDENT_COLUMNS)
+    typed = stored.add_columns(*_RESPONDENT_COLUMNS, sa.type_coerce(answered_at, UTCDateTime()))
+    found: dict[tuple[Any, ...], Respondent] = {}
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        for row in conn.execute(typed.where(assessments.c.id.in_(ids[start : start + _IDS_PER_QUERY]))):
+            given = row[width:]
+            found[tuple(row[:width])] = Respondent(
+                given[0], clean_optional(given[1]), clean_optional(given[2]), *given[3:]
+            )
+    return found
 
 
 def _new_respondent(

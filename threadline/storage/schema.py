@@ -89,6 +89,8 @@ engagements = sa.Table(
     sa.Column("archived_at", UTCDateTime, nullable=True),
     # revision 0005 (issue 9): the consultant's named groups of departments, [{"name", "members"}]
     sa.Column("department_groups", sa.JSON, nullable=False, server_default=sa.text("'[]'")),
+    # revision 0006 (issue 13): the consultant includes the consensus result in their portfolio
+    sa.Column("portfolio", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("series_id", "round", name="uq_engagements_series_round"),
     sa.CheckConstraint("status IN ('open', 'closed')", name="ck_engagements_status"),
 )

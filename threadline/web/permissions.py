@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from scoring.answers import Answer, as_stored
-from threadline.storage import EngagementRecord, EngagementSummary, Store
+from threadline.storage import EngagementRecord, EngagementSummary, PeerScores, Store
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,16 @@ class DashboardAccess:
         """Remove an action from the plan."""
         self._require_current()
         self.store.delete_action(self.engagement_id, action_id)
+
+    def set_portfolio(self, on: bool) -> None:
+        """Include the engagement's consensus in the consultant's portfolio, or take it out at once."""
+        self._require_current()
+        self.store.set_portfolio(self.engagement_id, on, self.token)
+
+    def save_portfolio_scores(self, scores: PeerScores | None) -> None:
+        """Keep the engagement's portfolio row current: its complete consensus' scores, or (None) no row."""
+        self._require_current()
+        self.store.save_portfolio_scores(self.engagement_id, self.token, scores)
 
 
 @dataclass(frozen=True)

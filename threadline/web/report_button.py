@@ -23,11 +23,12 @@ from threadline.reporting.report_engagement import (
     ConsensusInput,
     Logo,
     LogoProblem,
+    PlannedAction,
     PreviousRound,
     checked_logo,
     engagement_report,
 )
-from threadline.storage import Respondent
+from threadline.storage import ConsensusAction, Respondent
 from threadline.web import resources, teamviews
 from threadline.web.engagement_session import OpenEngagement
 from threadline.web.session import Assessment, today
@@ -117,7 +118,8 @@ def engagement_report_button(opened: OpenEngagement, bank: Bank, respondents: li
     st.subheader("Report for the client", anchor=False)
     st.caption(
         "A PDF of what the client may see: the team stage, the department radar, the most disputed questions, "
-        "the perception gap, the change since the last round and the workshop's agreed answers. Departments under "
+        "the perception gap, the change since the last round, the workshop's agreed answers and the plan with its "
+        "owners and dates. Departments under "
         "the minimum size are left out, and no names appear."
     )
     engagement = opened.record
@@ -153,9 +155,7 @@ def engagement_report_button(opened: OpenEngagement, bank: Bank, respondents: li
         round_number=engagement.round,
         logo=logo,
         previous=previous,
-        consensus=ConsensusInput(
-            consensus.agreed, consensus.total, consensus.result, dict(consensus.answers), dict(consensus.reasons)
-        ),
+        consensus=_consensus_input(consensus, store.actions(engagement.id)),
     )
     left, right = st.columns([1, 2], vertical_alignment="bottom")
     with left:
@@ -169,6 +169,16 @@ def engagement_report_button(opened: OpenEngagement, bank: Bank, respondents: li
         width="stretch",
         on_click="ignore",
         key=f"engagement-pdf:{engagement.id}",
+    )
+
+
+def _consensus_input(consensus: teamdata.ConsensusSummary, actions: list[ConsensusAction]) -> ConsensusInput:
+    """What the client page shows of the consensus, copied as plain data for the report."""
+    return ConsensusInput(
+        answers=dict(consensus.answers),
+        reasons=dict(consensus.reasons),
+        targets=dict(consensus.targets or {}),
+        actions=tuple(PlannedAction(a.dimension_id, a.text, a.owner, a.due_on, a.status) for a in actions),
     )
 
 
