@@ -220,7 +220,12 @@ def show_perception_gap(view: TeamView, titles: list[str], names: tuple[str, ...
         st.caption("The perception gap needs responses from at least two departments.")
         return
     default_a, default_b = gap_default(names)
-    st.caption("By default the two groups the client may see that differ most.")
+    if safe is not None and groups.widest_pair(safe) is not None:
+        st.caption("By default the two groups the client may see that differ most.")
+    else:
+        st.caption(
+            "By default Leadership (or the first department) beside the rest: the client may not see two groups."
+        )
     left, right = st.columns(2)
     mode = "-presenting" if presenting else ""  # the groups differ between the two views
     group_a = left.multiselect("Group A", names, default=default_a, key=f"gap-a{mode}")
@@ -234,7 +239,14 @@ def show_perception_gap(view: TeamView, titles: list[str], names: tuple[str, ...
     series = {label_a: teamdata.values(means_a), label_b: teamdata.values(means_b)}
     chart(charts.team_radar, bank, titles, series, colours=COLOURS, key="gap-radar")
     st.caption("Largest difference first.")
-    st.dataframe(teamdata.gap_table(titles, label_a, means_a, label_b, means_b), hide_index=True, width="stretch")
+    table = teamdata.gap_table(titles, label_a, means_a, label_b, means_b)
+    numbers = {c: st.column_config.NumberColumn(c, format="%.2f") for c in table.columns[1:]}
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={table.columns[0]: st.column_config.TextColumn(table.columns[0], pinned=True), **numbers},
+    )
 
 
 def show_disagreement() -> None:
@@ -374,7 +386,7 @@ def show_round_comparison(rounds) -> None:
         st.caption("–: nobody from that department scored the dimension in that round. n: respondents.")
     st.subheader(f"What moved most since round {first}", anchor=False)
     if comparison.moved.empty:
-        st.caption(f"No question has a team mean in both round {first} and round {rounds[-1].round}.")
+        st.caption(f"No question's team mean moved between round {first} and round {rounds[-1].round}.")
         return
     st.caption(f"The team mean per question, the largest change since round {first} first (at most 10).")
     teamviews.rounds_table(comparison.moved)

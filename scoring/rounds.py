@@ -260,12 +260,16 @@ def _movement(name: str, line: Line, before: int, after: int) -> str:
 
 
 def _moved(views: Sequence[TeamView | None], question_ids: Sequence[str]) -> tuple[QuestionMove, ...]:
-    """The questions with a team mean in the first and the last round, largest change first, ties in bank order."""
+    """The questions with a team mean in the first and the last round that moved, largest change first.
+
+    Ties in bank order; a change under 0.005 either way (0.00 on the page) is left out.
+    """
     moves = []
     for question_id in question_ids:
         figures = tuple(_question_figure(view, question_id) for view in views)
         first, last = figures[0].mean, figures[-1].mean
-        if first is not None and last is not None and len(figures) > 1:
+        # a change that shows as 0.00 is no movement: listing it would bury the ones that moved
+        if first is not None and last is not None and len(figures) > 1 and round(last - first, 2) != 0:
             moves.append(QuestionMove(question_id, figures, last - first))
     return tuple(sorted(moves, key=lambda move: -abs(round(move.change, 9))))
 
