@@ -164,28 +164,41 @@ def shown_groups(rows: Sequence[Peer], k: int) -> dict[Group, int]:
     Until none breaks it, the smallest group in any pair that does is left out (the more specific
     kind, then the label, on a tie), so the groups shown never depend on the order of a set.
     """
-    check_k(k)
     cells: dict[tuple[str | None, str | None], int] = {}
     for row in rows:
         cells[(row.industry, row.size)] = cells.get((row.industry, row.size), 0) + 1
-    members = {
-        group: frozenset(cell for cell in cells if group.holds(PeerRow(cell[0], cell[1], None)))
-        for group in _candidate_groups(cells)
-    }
-    size = {group: sum(cells[cell] for cell in held) for group, held in members.items()}
-    shown = {group for group, n in size.items() if n >= k}
+    return shown_groups_of_cells(cells, k)
 
-    def apart(a: Group, b: Group) -> bool:
-        only_a = sum(cells[cell] for cell in members[a] - members[b])
-        only_b = sum(cells[cell] for cell in members[b] - members[a])
-        return all(n == 0 or n >= k for n in (only_a, only_b))
 
+Cell = tuple[str | None, str | None]
+"""An industry (already pooled) and a size, either possibly missing."""
+
+
+def shown_groups_of_cells(cells: Mapping[Cell, int], k: int) -> dict[Group, int]:
+    """`shown_groups` from the number of organisations in each cell (the only thing it depends on).
+
+    As arrays: which cells each group holds (groups x cells), so every pair's "in one and not
+    the other" is one matrix product, counted once rather than on every pass.
+    """
+    check_k(k)
+    groups = list(_candidate_groups(cells))
+    listed = list(cells)
+    holds = np.array([[group.holds(PeerRow(c[0], c[1], None)) for c in listed] for group in groups], dtype=bool)
+    holds = holds.reshape(len(groups), len(listed))
+    counts = np.array([cells[c] for c in listed], dtype=np.int64)
+    size = holds.astype(np.int64) @ counts
+    only = (holds * counts) @ (~holds).T.astype(np.int64)  # only[a, b]: in group a and not in group b
+    too_few = (only > 0) & (only < k)
+    clash = too_few | too_few.T  # a and b are not apart
+    np.fill_diagonal(clash, False)
+    shown = size >= k
+    order = {g: (int(size[i]), FALLBACK.index(g.kind), g.label()) for i, g in enumerate(groups)}
     while True:
         # of every group in a clash, the smallest goes first: the same answer whatever the set's order
-        clashing = {a for a in shown for b in shown if a != b and not apart(a, b)}
-        if not clashing:
-            return {group: size[group] for group in shown}
-        shown.discard(min(clashing, key=lambda g: (size[g], FALLBACK.index(g.kind), g.label())))
+        clashing = np.flatnonzero(shown & clash[:, shown].any(axis=1))
+        if clashing.size == 0:
+            return {groups[i]: int(size[i]) for i in np.flatnonzero(shown)}
+        shown[min(clashing.tolist(), key=lambda i: order[groups[i]])] = False
 
 
 def own_groups(industry: str | None, size: str | None) -> list[Group]:
@@ -271,7 +284,12 @@ def compare_with_portfolio(
 
 def spread(values: Iterable[float | None], own: float | None) -> Spread | None:
     """The quartiles of the given scores (None left out) and `own`'s percentile among them."""
-    scores = np.sort(np.array([v for v in values if v is not None], dtype=float))
+    return spread_of_scores(np.array([v for v in values if v is not None], dtype=float), own)
+
+
+def spread_of_scores(scores: np.ndarray, own: float | None) -> Spread | None:
+    """`spread` of an array of scores (no NaN), in any order."""
+    scores = np.sort(scores)
     if scores.size == 0:
         return None
     p25, median, p75 = (float(q) for q in np.quantile(scores, [0.25, 0.5, 0.75]))

@@ -3,7 +3,7 @@
 Round 2's dashboard of the series in tests/test_app_rounds.py (Customer service rises 1.40 -> 2.60
 in Social customer care while the team stays at 2.50, because Sales / e-commerce answered in
 round 2 only) opens on its Rounds tab at 1920x1080 and 1280x900: the department rows with their
-n, and the mix marker in words. Screenshots go to /tmp/shots/h1/ (rounds-1920.png,
+n, and the mix marker in words. Screenshots go to test-artifacts/ (rounds-1920.png,
 rounds-1280.png, home-1920.png). Helpers and skip rules are those of tests/browser_support.py.
 """
 
@@ -34,7 +34,7 @@ from threadline.storage import Store
 
 pytestmark = pytest.mark.browser
 PASSWORD = "rounds horse"
-SHOTS = Path("/tmp/shots/h1")
+SHOTS = Path("test-artifacts")
 WIDE = {"width": 1920, "height": 1080}
 LAPTOP = {"width": 1280, "height": 900}
 
@@ -62,7 +62,7 @@ def live_server_with_password(
 
 
 def _shot(page: Any, name: str, viewport: dict[str, int]) -> Path:
-    """A full-page screenshot at this width under /tmp/shots/h1/."""
+    """A full-page screenshot at this width in test-artifacts/ (rounds-*.png, home-1920.png)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     fit_viewport_to_content(page, viewport)
     path = SHOTS / f"{name}.png"
@@ -128,7 +128,12 @@ def test_the_consultant_home_lists_both_rounds(browser: Any, live_server: LiveSe
         settle(page, password)
         password.fill(PASSWORD)
         page.get_by_role("button", name="Continue").click()
-        settle(page, page.get_by_role("heading", name="Your engagements"))
+        # the buttons drawn, not their placeholders: Streamlit loads a widget's code on first use
+        settle(
+            page,
+            page.get_by_role("heading", name="Your engagements"),
+            page.get_by_role("button", name="Open its dashboard"),
+        )
         _shot(page, "home-1920", WIDE)
         # other tests of this module share the server's database: their series are listed too
         listed = dataframe_csv(page, page.get_by_test_id("stDataFrame"))

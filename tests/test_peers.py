@@ -218,3 +218,46 @@ def test_a_dimension_fewer_than_k_peers_assessed_shows_nothing_beside_the_groups
     assert found is not None and found.n == 6
     assert found.dimensions == {"care": None}
     assert found.overall == Spread(6, 3.0, 3.0, 3.0, pytest.approx(500 / 6))  # 5 of 6 below 3.5
+
+
+def _shown_groups_pair_by_pair(rows, k):
+    """The rule as first written, group by group and pair by pair: the reference for the array version."""
+    cells: dict = {}
+    for row in rows:
+        cells[(row.industry, row.size)] = cells.get((row.industry, row.size), 0) + 1
+    candidates = {Group("everyone")}
+    for industry, size in cells:
+        if industry is not None:
+            candidates.add(Group("industry", industry=industry))
+        if size is not None:
+            candidates.add(Group("size", size=size))
+        if industry is not None and size is not None:
+            candidates.add(Group("industry and size", industry=industry, size=size))
+    members = {g: frozenset(c for c in cells if g.holds(PeerRow(c[0], c[1], None))) for g in candidates}
+    size = {g: sum(cells[c] for c in held) for g, held in members.items()}
+    shown = {g for g, n in size.items() if n >= k}
+
+    def apart(a, b):
+        only_a = sum(cells[c] for c in members[a] - members[b])
+        only_b = sum(cells[c] for c in members[b] - members[a])
+        return all(n == 0 or n >= k for n in (only_a, only_b))
+
+    order = ("industry and size", "industry", "size", "everyone")
+    while True:
+        clashing = {a for a in shown for b in shown if a != b and not apart(a, b)}
+        if not clashing:
+            return {g: size[g] for g in shown}
+        shown.discard(min(clashing, key=lambda g: (size[g], order.index(g.kind), g.label())))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([None, "Retail", "Software", "Health", OTHER]), st.sampled_from([None, SMALL, MID])),
+        max_size=80,
+    ),
+    st.integers(min_value=3, max_value=7),
+)
+def test_the_shown_groups_are_those_of_the_rule_checked_pair_by_pair(members, k):
+    rows = pooled([org(industry, size) for industry, size in members], k)
+    assert shown_groups(rows, k) == _shown_groups_pair_by_pair(rows, k)

@@ -78,6 +78,25 @@ def test_rows_are_read_per_bank_version_and_kind(store: Store) -> None:
     assert store.peer_scores("default", "2.0", kind="consensus") == []
 
 
+def test_the_columns_are_the_rows_of_one_version_and_kind_in_assessment_order(store: Store) -> None:
+    first, _ = _assessment(store)
+    second, _ = _assessment(store, "Beta")
+    other, _ = _assessment(store, "Gamma")
+    store.save_peer_scores(_scores(second, overall=3.0))
+    store.save_peer_scores(_scores(first, overall=2.0))
+    store.save_peer_scores(_scores(other, version="2.0"))
+
+    columns = store.peer_columns("default", "1.0")
+    assert (columns.assessment_ids, columns.overall) == ([first, second], [2.0, 3.0])
+    assert (columns.industries, columns.sizes) == (["Retail", "Retail"], ["10–49 people", "10–49 people"])
+    assert columns.dimensions == [{"care": 1.5}, {"care": 1.5}]
+    assert store.peer_columns("default", "1.0", kind="portfolio").assessment_ids == []
+    assert store.peer_row(first) == _scores(first, overall=2.0)
+    assert store.peer_row(other) == _scores(other, version="2.0")
+    store.withdraw_peer_scores(first)
+    assert store.peer_row(first) is None
+
+
 def test_the_marker_changes_with_every_write(store: Store) -> None:
     first, _ = _assessment(store)
     second, _ = _assessment(store, "Beta")

@@ -22,7 +22,7 @@ from __future__ import annotations
 from threadline.storage.banks import content_hash
 from threadline.storage.guesses import Attempt
 from threadline.storage.legacy import MIGRATIONS
-from threadline.storage.peers import PeerKind, PeerScores
+from threadline.storage.peers import PeerColumns, PeerKind, PeerScores
 from threadline.storage.records import (
     ACTION_STATUSES,
     BUSY_TIMEOUT_MS,
@@ -72,6 +72,7 @@ __all__ = [
     "LinkKind",
     "LinkLookup",
     "NotFoundError",
+    "PeerColumns",
     "PeerKind",
     "PeerScores",
     "Respondent",

@@ -44,6 +44,17 @@ class PeerScores:
     dimensions: Mapping[str, float | None]
 
 
+@dataclass(frozen=True, slots=True)
+class PeerColumns:
+    """Every row of one bank version and kind, a list per field, in assessment order (for arrays)."""
+
+    assessment_ids: list[int]
+    industries: list[str | None]
+    sizes: list[str | None]
+    overall: list[float | None]
+    dimensions: list[dict[str, float | None]]
+
+
 class PeerStore(StoreBase):
     """The peer comparison's part of the :class:`Store`, and the consultant's portfolio."""
 
@@ -82,6 +93,26 @@ class PeerStore(StoreBase):
             query = query.where(c.kind == kind)
         with self.engine.connect() as conn:
             return _decoded(conn.execute(query.order_by(c.assessment_id)).all(), bank_id, bank_version)
+
+    def peer_columns(self, bank_id: str, bank_version: str, kind: PeerKind = "self") -> PeerColumns:
+        """`peer_scores` of one kind as columns: no object per row (at 100,000 rows those cost most of the read)."""
+        c = peer_scores.c
+        query = sa.select(c.assessment_id, c.industry, c.size, c.overall, sa.cast(c.dimensions, sa.Text))
+        query = query.where(c.bank_id == bank_id, c.bank_version == bank_version, c.kind == kind)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(c.assessment_id)).tuples().all()
+        if not rows:
+            return PeerColumns([], [], [], [], [])
+        ids, industries, sizes, overall, texts = (list(column) for column in zip(*rows, strict=True))
+        return PeerColumns(ids, industries, sizes, overall, json.loads("[" + ",".join(texts) + "]"))
+
+    def peer_row(self, assessment_id: int) -> PeerScores | None:
+        """One assessment's row in the comparison, if it has one."""
+        c = peer_scores.c
+        query = _rows_query().add_columns(c.bank_id, c.bank_version).where(c.assessment_id == assessment_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return None if not rows else _decoded(rows, rows[0].bank_id, rows[0].bank_version)[0]
 
     # The consultant's portfolio ------------------------------------------------------------------
 

@@ -7,18 +7,24 @@ nothing else: `keep_current` rewrites the row whenever the scores differ from it
 
 The rows of a bank version are read once per process and kept while the database's marker
 for them (`Store.peer_marker`: count, latest change, ids) stays the same, so a results page
-asks the database one small question, not for every row.
+asks the database one small question, not for every row; they are kept as arrays too
+(`scoring.peer_population`), so a comparison is a few array operations, not a walk through
+every organisation.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
+
+import numpy as np
 
 from scoring.answers import Responses
 from scoring.engine import Result, score
-from scoring.peers import Comparison, PeerRow, compare
+from scoring.peer_population import Population, compare_population, population_of_columns
+from scoring.peers import Comparison, PeerRow
 from threadline.organisation import INDUSTRIES, SIZES
-from threadline.storage import PeerScores
+from threadline.storage import PeerColumns, PeerScores
 from threadline.web import resources
 from threadline.web.session import Assessment
 
@@ -54,9 +60,7 @@ def keep_current(assessment: Assessment) -> None:
         return
     scores = peer_scores_of(assessment)
     store = resources.store()
-    rows = _rows(scores.bank_id, scores.bank_version)
-    current = next((row for row in rows if row.assessment_id == assessment.id), None)
-    if current != scores:
+    if store.peer_row(assessment.id) != scores:
         store.save_peer_scores(scores)
 
 
@@ -93,26 +97,50 @@ def comparison(assessment: Assessment, result: Result) -> Comparison | None:
     The assessment itself is never among its peers, whether it joined or not.
     """
     bank = assessment.bank
-    others = [row for row in _rows(bank.id, bank.version) if row.assessment_id != assessment.id]
+    kept = _kept(bank.id, bank.version)
     scores = {d.id: d.score for d in result.dimensions}
     own = PeerRow(industry_of(assessment), size_of(assessment), result.score, scores)
     k = resources.settings().peer_min_group
-    return compare(own, others, [d.id for d in bank.dimensions], k)
+    people = kept.people([d.id for d in bank.dimensions])
+    return compare_population(own, people, k, kept.index_of(assessment.id))
 
 
-_cache: dict[tuple[str, str], tuple[object, list[PeerScores]]] = {}
+@dataclass
+class _Kept:
+    """The rows of one bank version as the database's marker last saw them, and their arrays."""
+
+    marker: object
+    columns: PeerColumns
+    ids: np.ndarray
+    _people: Population | None = None
+
+    def people(self, dimension_ids: list[str]) -> Population:
+        """The rows as a `Population` (built on first use; a bank version's dimensions do not change)."""
+        if self._people is None or self._people.dimension_ids != tuple(dimension_ids):
+            c = self.columns
+            self._people = population_of_columns(c.industries, c.sizes, c.overall, c.dimensions, dimension_ids)
+        return self._people
+
+    def index_of(self, assessment_id: int) -> int | None:
+        """The assessment's row, if it is among them (it is never its own peer)."""
+        at = int(np.searchsorted(self.ids, assessment_id))
+        return at if at < self.ids.size and self.ids[at] == assessment_id else None
+
+
+_cache: dict[tuple[str, str], _Kept] = {}
 _lock = threading.Lock()
 
 
-def _rows(bank_id: str, bank_version: str) -> list[PeerScores]:
+def _kept(bank_id: str, bank_version: str) -> _Kept:
     """The self-assessments' rows of one bank version, read again only when the database says they changed."""
     store = resources.store()
     marker = store.peer_marker(bank_id, bank_version)
     with _lock:
         kept = _cache.get((bank_id, bank_version))
-        if kept is not None and kept[0] == marker:
-            return kept[1]
-    rows = store.peer_scores(bank_id, bank_version, kind="self")
+        if kept is not None and kept.marker == marker:
+            return kept
+    columns = store.peer_columns(bank_id, bank_version, kind="self")  # in assessment order
+    fresh = _Kept(marker, columns, np.array(columns.assessment_ids, dtype=np.int64))
     with _lock:
-        _cache[(bank_id, bank_version)] = (marker, rows)
-    return rows
+        _cache[(bank_id, bank_version)] = fresh
+    return fresh
