@@ -1,4 +1,9 @@
-"""The consultant's dashboard: responses, the team picture, disagreement, questions, rounds, exports."""
+"""The consultant's dashboard: responses, the team picture, disagreement, questions, rounds, exports.
+
+Long because it is one page of eight tabs, each a few short functions over the same opened
+engagement, its views and the presenting switch; split into modules, each would need all of
+that passed in. What is not the page's own (tables, charts, summaries) lives in threadline/.
+"""
 
 import datetime as dt
 

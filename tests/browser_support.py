@@ -151,6 +151,24 @@ class LiveServer:
             return "(no log)"
 
 
+def server_with_consultant_password(folder: Path, password: str) -> Iterator[LiveServer]:
+    """A live server started with CONSULTANT_PASSWORD set (the server copies the environment at start)."""
+    server = LiveServer(port=_free_port(), database=folder / "threadline.db", log=folder / "streamlit.log")
+    before = os.environ.get("CONSULTANT_PASSWORD")
+    os.environ["CONSULTANT_PASSWORD"] = password
+    try:
+        server.start()
+    finally:
+        if before is None:
+            del os.environ["CONSULTANT_PASSWORD"]
+        else:
+            os.environ["CONSULTANT_PASSWORD"] = before
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="module", name="chromium_available")
 def chromium_available_fixture() -> None:
     if not CHROMIUM.exists():

@@ -10,7 +10,6 @@ test-artifacts/. Helpers and skip rules are those of tests/browser_support.py.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -21,12 +20,12 @@ from tests.browser_support import (  # noqa: F401  (the *_fixture imports regist
     BANK_FILE,
     LiveServer,
     Survey,
-    _free_port,
     bank_fixture,
     browser_fixture,
     chromium_available_fixture,
     screenshot,
     server_log_on_failure_fixture,
+    server_with_consultant_password,
     settle,
     store_fixture,
 )
@@ -43,20 +42,7 @@ def live_server_with_password(
 ) -> Iterator[LiveServer]:
     """The shared server, started with a consultant password (the server copies the environment at start)."""
     folder = tmp_path_factory.mktemp("browser-fieldwork")
-    server = LiveServer(port=_free_port(), database=folder / "threadline.db", log=folder / "streamlit.log")
-    before = os.environ.get("CONSULTANT_PASSWORD")
-    os.environ["CONSULTANT_PASSWORD"] = PASSWORD
-    try:
-        server.start()
-    finally:
-        if before is None:
-            del os.environ["CONSULTANT_PASSWORD"]
-        else:
-            os.environ["CONSULTANT_PASSWORD"] = before
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from server_with_consultant_password(folder, PASSWORD)
 
 
 def _engagement(store: Store, bank: Any, client: str, departments: list[str]) -> tuple[Any, str, str]:

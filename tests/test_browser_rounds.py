@@ -10,7 +10,6 @@ rounds-1280.png, home-1920.png). Helpers and skip rules are those of tests/brows
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,12 @@ import pytest
 
 from tests.browser_support import (  # noqa: F401  (the *_fixture imports register the fixtures)
     LiveServer,
-    _free_port,
     bank_fixture,
     browser_fixture,
     chromium_available_fixture,
     fit_viewport_to_content,
     server_log_on_failure_fixture,
+    server_with_consultant_password,
     settle,
     store_fixture,
 )
@@ -45,20 +44,7 @@ def live_server_with_password(
 ) -> Iterator[LiveServer]:
     """A server with a consultant password, so that /consultant shows the home."""
     folder = tmp_path_factory.mktemp("browser-rounds")
-    server = LiveServer(port=_free_port(), database=folder / "threadline.db", log=folder / "streamlit.log")
-    before = os.environ.get("CONSULTANT_PASSWORD")
-    os.environ["CONSULTANT_PASSWORD"] = PASSWORD
-    try:
-        server.start()
-    finally:
-        if before is None:
-            del os.environ["CONSULTANT_PASSWORD"]
-        else:
-            os.environ["CONSULTANT_PASSWORD"] = before
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from server_with_consultant_password(folder, PASSWORD)
 
 
 def _shot(page: Any, name: str, viewport: dict[str, int]) -> Path:

@@ -1,5 +1,8 @@
 """The engagement document (the JSON file an engagement exports and imports), as pydantic models.
 
+Long because it is the export's one schema: every model of the document with its checks, in
+the one place the JSON Schema files are generated from (`make schema`).
+
 ``EngagementDocument`` describes the whole file: its format, when it was exported, the
 engagement's settings (with the consultant's department groups), the bank (its YAML text,
 parsed and checked with ``scoring.validate.parse_bank``), every respondent with their answers
