@@ -1,7 +1,7 @@
 """Figures for the peer comparison (issue 13) at 100,000 stored assessments of the default bank.
 
 The database (SQLite, a temporary file) holds 100,000 submitted self-assessments, each with
-its row in `peer_scores`: random industry and size choices, scores from random answers
+its row in `peer_scores` (with its packed scores, as `PeerStore` writes them): random industry and size choices, scores from random answers
 (bench.core.random_answers scored by the engine, 2,000 distinct answer sets reused). The
 figures are the server CPU (this process) of what a results page does, through
 `threadline.web.peers` as the page calls it:
@@ -28,6 +28,7 @@ from scoring.answers import Responses
 from scoring.engine import score
 from scoring.validate import load_bank
 from threadline.storage import Store
+from threadline.storage.peers import packed_scores
 from threadline.storage.schema import assessments, peer_scores
 from threadline.web.context import INDUSTRIES, SIZES
 
@@ -52,6 +53,8 @@ def _fill(store: Store, bank, bank_hash: str, rng: random.Random) -> None:
     rows = []
     for k in range(COUNT):
         result = results[k % len(results)]
+        dimensions = {d.id: d.score for d in result.dimensions}
+        score_ids, score_vector = packed_scores(result.score, dimensions)
         rows.append(
             {
                 "assessment_id": k + 1,
@@ -61,8 +64,10 @@ def _fill(store: Store, bank, bank_hash: str, rng: random.Random) -> None:
                 "industry": rng.choice(INDUSTRIES),
                 "size": rng.choice(SIZES),
                 "overall": result.score,
-                "dimensions": {d.id: d.score for d in result.dimensions},
+                "dimensions": dimensions,
                 "updated_at": now,
+                "score_ids": score_ids,
+                "score_vector": score_vector,
             }
         )
     with store.engine.begin() as conn:

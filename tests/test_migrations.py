@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -13,7 +14,7 @@ from threadline.storage import LinkLookup, PeerScores, Store, metadata, migratio
 from threadline.storage.migrations.__main__ import main as alembic_main
 
 BANK_TEXT = "id: default\nversion: '1.0'\ntitle: Social business maturity\n"
-HEAD = "0006"
+HEAD = "0007"
 
 
 def _fresh_schema(url: str) -> dict[str, dict[str, object]]:
@@ -233,6 +234,8 @@ def test_a_database_at_0004_gains_the_groups_column_and_the_actions_table_and_ke
         conn.execute(sa.text("DROP TABLE consensus_actions"))  # revision 0005
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN department_groups"))  # revision 0005
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN portfolio"))  # revision 0006
+        conn.execute(sa.text("ALTER TABLE peer_scores DROP COLUMN score_vector"))  # revision 0007
+        conn.execute(sa.text("ALTER TABLE peer_scores DROP COLUMN score_ids"))  # revision 0007
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0004'"))
     assert "consensus_actions" not in table_names(store.engine)
 
@@ -256,6 +259,8 @@ def test_a_database_at_0005_gains_the_portfolio_switch_off_for_every_engagement(
     record, _, _ = store.create_engagement(bank, "Acme", "Jo", "Jo & Co", ["HR", "IT"])
     with store.engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE engagements DROP COLUMN portfolio"))
+        conn.execute(sa.text("ALTER TABLE peer_scores DROP COLUMN score_vector"))  # revision 0007
+        conn.execute(sa.text("ALTER TABLE peer_scores DROP COLUMN score_ids"))  # revision 0007
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0005'"))
 
     assert store.migrate() == 2
@@ -282,3 +287,39 @@ def test_downgrading_0006_drops_the_switch_and_the_portfolio_rows_only(store: St
         assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0005"
         assert "portfolio" not in {column["name"] for column in sa.inspect(conn).get_columns("engagements")}
         assert conn.execute(sa.text("SELECT assessment_id, kind FROM peer_scores")).all() == [(own, "self")]
+
+
+def test_a_database_at_0006_gains_packed_scores_for_the_rows_it_holds(store: Store, another_db_url: str) -> None:
+    bank = store.put_bank(BANK_TEXT, "default", "1.0")
+    first, _ = store.create_assessment(bank, {"organisation": "Acme"})
+    second, _ = store.create_assessment(bank, {"organisation": "Tea Ltd"})
+    store.save_peer_scores(PeerScores(first, "default", "1.0", "self", "Retail", None, 2.0, {"care": 1.5, "ads": None}))
+    store.save_peer_scores(PeerScores(second, "default", "1.0", "self", None, None, None, {"care": 3.0, "ads": 2.5}))
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE peer_scores DROP COLUMN score_vector"))
+        conn.execute(sa.text("ALTER TABLE peer_scores DROP COLUMN score_ids"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0006'"))
+
+    assert store.migrate() == 2
+    assert _versions(store) == ([2], [HEAD])
+    with store.engine.connect() as conn:
+        packed = conn.execute(sa.text("SELECT score_ids FROM peer_scores ORDER BY assessment_id")).scalars().all()
+    assert packed == ['["ads", "care"]', '["ads", "care"]']
+    columns = store.peer_columns("default", "1.0")
+    assert columns.dimension_ids == ("ads", "care")
+    np.testing.assert_array_equal(columns.scores, [[2.0, np.nan, 1.5], [np.nan, 2.5, 3.0]])
+    assert full_schema(store.engine) == _fresh_schema(another_db_url)
+
+
+def test_downgrading_0007_drops_the_packed_scores_and_keeps_the_rows(store: Store) -> None:
+    bank = store.put_bank(BANK_TEXT, "default", "1.0")
+    own, _ = store.create_assessment(bank, {"organisation": "Tea Ltd"})
+    store.save_peer_scores(PeerScores(own, "default", "1.0", "self", None, None, 2.0, {"care": 1.5}))
+
+    with store.engine.begin() as conn:
+        command.downgrade(migrations.alembic_config(conn), "0006")
+    with store.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0006"
+        columns = {column["name"] for column in sa.inspect(conn).get_columns("peer_scores")}
+        assert not columns & {"score_ids", "score_vector"}
+        assert conn.execute(sa.text("SELECT assessment_id, overall FROM peer_scores")).all() == [(own, 2.0)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import sqlalchemy as sa
 
 from tests.store_support import all_stored_text
@@ -38,6 +39,8 @@ def test_a_row_holds_only_scores_industry_and_size(store: Store) -> None:
         "overall",
         "dimensions",
         "updated_at",
+        "score_ids",
+        "score_vector",
     }
 
 
@@ -87,14 +90,32 @@ def test_the_columns_are_the_rows_of_one_version_and_kind_in_assessment_order(st
     store.save_peer_scores(_scores(other, version="2.0"))
 
     columns = store.peer_columns("default", "1.0")
-    assert (columns.assessment_ids, columns.overall) == ([first, second], [2.0, 3.0])
+    assert (columns.assessment_ids.tolist(), columns.dimension_ids) == ([first, second], ("care",))
+    assert columns.scores.tolist() == [[2.0, 1.5], [3.0, 1.5]]
     assert (columns.industries, columns.sizes) == (["Retail", "Retail"], ["10–49 people", "10–49 people"])
-    assert columns.dimensions == [{"care": 1.5}, {"care": 1.5}]
-    assert store.peer_columns("default", "1.0", kind="portfolio").assessment_ids == []
+    assert store.peer_columns("default", "1.0", kind="portfolio").assessment_ids.tolist() == []
     assert store.peer_row(first) == _scores(first, overall=2.0)
     assert store.peer_row(other) == _scores(other, version="2.0")
     store.withdraw_peer_scores(first)
     assert store.peer_row(first) is None
+
+
+def test_rows_of_different_dimensions_and_rows_without_packed_scores_read_into_one_matrix(store: Store) -> None:
+    first, _ = _assessment(store)
+    second, _ = _assessment(store, "Beta")
+    old, _ = _assessment(store, "Gamma")
+    store.save_peer_scores(PeerScores(first, "default", "1.0", "self", None, None, 2.0, {"care": 1.5, "ads": None}))
+    store.save_peer_scores(PeerScores(second, "default", "1.0", "self", None, None, None, {"strategy": 3.0}))
+    store.save_peer_scores(PeerScores(old, "default", "1.0", "self", None, None, 1.0, {"care": 2.0, "strategy": 4.0}))
+    with store.engine.begin() as conn:  # as a server still on revision 0006 writes it
+        unpacked = peer_scores.update().values(score_ids=None, score_vector=None)
+        conn.execute(unpacked.where(peer_scores.c.assessment_id == old))
+
+    columns = store.peer_columns("default", "1.0")
+    assert columns.dimension_ids == ("ads", "care", "strategy")
+    np.testing.assert_array_equal(
+        columns.scores, [[2.0, np.nan, 1.5, np.nan], [np.nan, np.nan, np.nan, 3.0], [1.0, np.nan, 2.0, 4.0]]
+    )
 
 
 def test_the_marker_changes_with_every_write(store: Store) -> None:

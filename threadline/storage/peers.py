@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -44,15 +45,31 @@ class PeerScores:
     dimensions: Mapping[str, float | None]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class PeerColumns:
-    """Every row of one bank version and kind, a list per field, in assessment order (for arrays)."""
+    """Every row of one bank version and kind as arrays, in assessment order.
 
-    assessment_ids: list[int]
+    scores: rows x (1 + len(dimension_ids)): the overall score, then each dimension's; NaN where
+    not assessed.
+    """
+
+    assessment_ids: np.ndarray
     industries: list[str | None]
     sizes: list[str | None]
-    overall: list[float | None]
-    dimensions: list[dict[str, float | None]]
+    dimension_ids: tuple[str, ...]
+    scores: np.ndarray
+
+
+def packed_scores(overall: float | None, dimensions: Mapping[str, float | None]) -> tuple[str, bytes]:
+    """A row's scores as stored for fast reading: the dimension ids (JSON) and the scores packed.
+
+    The scores are little-endian float64, the overall first, then the dimensions in the order of
+    their sorted ids, NaN for not assessed: 100,000 of them become one matrix in one call.
+    """
+    ids = sorted(dimensions)
+    values = [overall, *(dimensions[d] for d in ids)]
+    vector = np.array([np.nan if v is None else v for v in values], dtype="<f8")
+    return json.dumps(ids), vector.tobytes()
 
 
 class PeerStore(StoreBase):
@@ -95,16 +112,19 @@ class PeerStore(StoreBase):
             return _decoded(conn.execute(query.order_by(c.assessment_id)).all(), bank_id, bank_version)
 
     def peer_columns(self, bank_id: str, bank_version: str, kind: PeerKind = "self") -> PeerColumns:
-        """`peer_scores` of one kind as columns: no object per row (at 100,000 rows those cost most of the read)."""
+        """`peer_scores` of one kind as arrays: no object per row (at 100,000 rows those cost most of the read)."""
         c = peer_scores.c
-        query = sa.select(c.assessment_id, c.industry, c.size, c.overall, sa.cast(c.dimensions, sa.Text))
+        # the JSON only for a row written without its packed scores (by a server older than 0007)
+        unpacked = sa.case((c.score_vector.is_(None), sa.cast(c.dimensions, sa.Text)), else_=sa.null())
+        query = sa.select(c.assessment_id, c.industry, c.size, c.overall, c.score_ids, c.score_vector, unpacked)
         query = query.where(c.bank_id == bank_id, c.bank_version == bank_version, c.kind == kind)
         with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(c.assessment_id)).tuples().all()
+            rows = conn.execute(query.order_by(c.assessment_id)).all()
         if not rows:
-            return PeerColumns([], [], [], [], [])
-        ids, industries, sizes, overall, texts = (list(column) for column in zip(*rows, strict=True))
-        return PeerColumns(ids, industries, sizes, overall, json.loads("[" + ",".join(texts) + "]"))
+            return PeerColumns(np.zeros(0, dtype=np.int64), [], [], (), np.zeros((0, 1)))
+        ids, industries, sizes, overall, score_ids, vectors, texts = (list(field) for field in zip(*rows, strict=True))
+        dimension_ids, scores = _score_matrix(overall, score_ids, vectors, texts)
+        return PeerColumns(np.array(ids, dtype=np.int64), industries, sizes, dimension_ids, scores)
 
     def peer_row(self, assessment_id: int) -> PeerScores | None:
         """One assessment's row in the comparison, if it has one."""
@@ -190,8 +210,45 @@ def _replace_row(conn: Connection, scores: PeerScores) -> None:
             overall=scores.overall,
             dimensions=dict(scores.dimensions),
             updated_at=_now(),
+            **_packed_columns(scores),
         )
     )
+
+
+def _packed_columns(scores: PeerScores) -> dict[str, object]:
+    ids, vector = packed_scores(scores.overall, scores.dimensions)
+    return {"score_ids": ids, "score_vector": vector}
+
+
+def _score_matrix(
+    overall: list[float | None], score_ids: list[str | None], vectors: list[bytes | None], texts: list[str | None]
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """The rows' scores as one matrix: the overall, then every dimension any row has, in sorted order.
+
+    Rows of one layout (the same dimension ids: every row of a bank version, as a rule) are
+    unpacked together; a row without packed scores is decoded from its JSON.
+    """
+    layouts: dict[str, list[int]] = {}
+    for row, ids in enumerate(score_ids):
+        if vectors[row] is not None and ids is not None:
+            layouts.setdefault(ids, []).append(row)
+    unpacked = [row for row, vector in enumerate(vectors) if vector is None or score_ids[row] is None]
+    decoded = dict(zip(unpacked, json.loads("[" + ",".join(texts[row] or "{}" for row in unpacked) + "]"), strict=True))
+    laid_out = {ids: json.loads(ids) for ids in layouts}
+    named = {d for ids in laid_out.values() for d in ids} | {d for scores in decoded.values() for d in scores}
+    dimension_ids = tuple(sorted(named))
+    column = {d: at for at, d in enumerate(dimension_ids, start=1)}
+    if len(layouts) == 1 and not unpacked and list(dimension_ids) == next(iter(laid_out.values())):
+        return dimension_ids, np.frombuffer(b"".join(vectors), dtype="<f8").reshape(len(vectors), -1).copy()  # type: ignore[arg-type]
+    matrix = np.full((len(vectors), 1 + len(dimension_ids)), np.nan)
+    for ids, rows in layouts.items():
+        block = np.frombuffer(b"".join(vectors[row] for row in rows), dtype="<f8").reshape(len(rows), -1)  # type: ignore[misc]
+        matrix[np.ix_(rows, [0, *(column[d] for d in laid_out[ids])])] = block
+    for row, dimensions in decoded.items():
+        matrix[row, 0] = np.nan if overall[row] is None else overall[row]
+        for d, value in dimensions.items():
+            matrix[row, column[d]] = np.nan if value is None else value
+    return dimension_ids, matrix
 
 
 def _delete_portfolio_row(conn: Connection, engagement_id: int) -> None:

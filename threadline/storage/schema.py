@@ -193,6 +193,9 @@ peer_scores = sa.Table(
     sa.Column("overall", sa.Float, nullable=True),
     sa.Column("dimensions", sa.JSON, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # Revision 0007: the same scores packed for reading 100,000 rows at once (storage/peers.py).
+    sa.Column("score_ids", sa.Text, nullable=True),
+    sa.Column("score_vector", sa.LargeBinary, nullable=True),
     sa.Index("ix_peer_scores_bank", "bank_id", "bank_version"),
 )
 

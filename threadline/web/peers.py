@@ -21,7 +21,7 @@ import numpy as np
 
 from scoring.answers import Responses
 from scoring.engine import Result, score
-from scoring.peer_population import Population, compare_population, population_of_columns
+from scoring.peer_population import Population, compare_population, population_of_scores
 from scoring.peers import Comparison, PeerRow
 from threadline.organisation import INDUSTRIES, SIZES
 from threadline.storage import PeerColumns, PeerScores
@@ -118,7 +118,7 @@ class _Kept:
         """The rows as a `Population` (built on first use; a bank version's dimensions do not change)."""
         if self._people is None or self._people.dimension_ids != tuple(dimension_ids):
             c = self.columns
-            self._people = population_of_columns(c.industries, c.sizes, c.overall, c.dimensions, dimension_ids)
+            self._people = population_of_scores(c.industries, c.sizes, c.dimension_ids, c.scores, dimension_ids)
         return self._people
 
     def index_of(self, assessment_id: int) -> int | None:
@@ -140,7 +140,7 @@ def _kept(bank_id: str, bank_version: str) -> _Kept:
         if kept is not None and kept.marker == marker:
             return kept
     columns = store.peer_columns(bank_id, bank_version, kind="self")  # in assessment order
-    fresh = _Kept(marker, columns, np.array(columns.assessment_ids, dtype=np.int64))
+    fresh = _Kept(marker, columns, columns.assessment_ids)
     with _lock:
         _cache[(bank_id, bank_version)] = fresh
     return fresh
