@@ -128,8 +128,8 @@ def show_radar(result: Result, sure: dict[str, Confidence], comparison: Comparis
         )
     st.markdown(ui.plain(chart_text.radar_summary(result)))
     show_comparison(comparison)
-    with st.expander("Scores as a table"):
-        st.dataframe(
+    if box := ui.lazy_expander("Scores as a table", "open:scores"):
+        box.dataframe(
             scores_table(result, sure, comparison),
             hide_index=True,
             width="stretch",
@@ -194,8 +194,8 @@ def keep_target(dimension_id: str, shown: int) -> None:
 
 def show_targets(result: Result) -> None:
     st.header(words.gaps, anchor=False)
-    if owner:
-        with st.expander("Set your target stage per dimension"):
+    if owner and (box := ui.lazy_expander("Set your target stage per dimension", "open:targets")):
+        with box:
             saving.show_action_failure(assessment.flags)
             st.caption("By default every target is one stage above your overall stage.")
             names = [level.name for level in bank.levels]
@@ -215,8 +215,8 @@ def show_targets(result: Result) -> None:
     if with_gap:
         st.plotly_chart(charts.gap_bars(result), config=charts.PLOTLY_CONFIG, key="gaps", alt=chart_text.gap_name())
     st.markdown(ui.plain(chart_text.gap_summary(result)))
-    if with_gap:
-        with st.expander("Gaps as a table"):
+    if with_gap and (box := ui.lazy_expander("Gaps as a table", "open:gaps")):
+        with box:
             st.dataframe(
                 pd.DataFrame(chart_text.gap_table(bank, result)),
                 hide_index=True,
@@ -250,24 +250,29 @@ def show_plan(the_plan: Plan, result: Result, sure: dict[str, Confidence]) -> No
         outcome = outcomes[dimension_id]
         label = outcome.level_name or "not assessed"
         score_text = "" if outcome.score is None else f" · {outcome.score:.2f}"
-        with st.expander(f"{dimension.title}: {label}{score_text}"):
-            st.caption(confidence_line(bank, sure[dimension_id]))
-            part = parts.get(dimension_id)
-            if part is None or outcome.level is None:
-                st.write("Not assessed: no scored question in it was answered.")
-                continue
-            lines = [f"- {step.text}\n\n  {small(step_source(step))}" for step in part.steps]
-            if outcome.level >= bank.level_count:
-                lines.append("This dimension is at the top stage. Keep it there, and help the others catch up.")
-            elif part.recommendations:
-                lines.append(f"**To move to {ui.plain(bank.levels[outcome.level].name)}:**")
-                lines += [f"- {recommendation}" for recommendation in part.recommendations]
-            st.markdown("\n\n".join(lines))
+        box = ui.lazy_expander(f"{dimension.title}: {label}{score_text}", f"open:plan:{dimension_id}")
+        if not box:
+            continue
+        box.caption(confidence_line(bank, sure[dimension_id]))
+        part = parts.get(dimension_id)
+        if part is None or outcome.level is None:
+            box.write("Not assessed: no scored question in it was answered.")
+            continue
+        lines = [f"- {step.text}\n\n  {small(step_source(step))}" for step in part.steps]
+        if outcome.level >= bank.level_count:
+            lines.append("This dimension is at the top stage. Keep it there, and help the others catch up.")
+        elif part.recommendations:
+            lines.append(f"**To move to {ui.plain(bank.levels[outcome.level].name)}:**")
+            lines += [f"- {recommendation}" for recommendation in part.recommendations]
+        box.markdown("\n\n".join(lines))
 
 
 def show_answers(notes: dict[str, str]) -> None:
     """Every answer given, with its evidence note where there is one."""
-    with st.expander(words.answers + (" and evidence notes" if notes else "")):
+    box = ui.lazy_expander(words.answers + (" and evidence notes" if notes else ""), "open:answers")
+    if not box:
+        return
+    with box:
         if not owner:
             st.caption(
                 "The owner shares their evidence notes on this view."
@@ -342,9 +347,9 @@ def show_team_results(result: Result) -> None:
     )
     st.markdown(ui.plain(chart_text.team_summary(series["Team mean"], series["You"])))
     st.caption(ui.plain(teamdata.withheld_caption(view, MIN_GROUP)))
-    with st.expander("Team scores as a table"):
+    if box := ui.lazy_expander("Team scores as a table", "open:team"):
         table = {"Dimension": titles} | {name: [_rounded(v) for v in values] for name, values in series.items()}
-        st.dataframe(
+        box.dataframe(
             pd.DataFrame(table),
             hide_index=True,
             width="stretch",
@@ -363,7 +368,9 @@ def show_consensus_reasons() -> None:
     reasons = resources.store().reasons(assessment.id)
     if not reasons:
         return
-    with st.expander("Why the workshop agreed each answer"):
+    if not (box := ui.lazy_expander("Why the workshop agreed each answer", "open:reasons")):
+        return
+    with box:
         for question_id, reason in reasons.items():
             if question_id in bank.questions:
                 st.markdown(f"**{bank.questions[question_id].text}**")

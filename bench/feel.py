@@ -17,7 +17,10 @@ The floors, from the same run: bench/bare_chart.py, a button whose rerun draws o
 (Scatterpolar, 8 spokes), and the same chart redrawn from a select slider's arrow key (the target
 change's floor: Streamlit's slider input is the same); bench/bare_survey.py, a button that shows
 the next dimension's questions with the same widgets and none of the app's shell (Next's floor);
-bench/bare_button.py, a plain button rerun, printed beside Next for reference.
+bench/bare_button.py, a plain button rerun, printed beside Next for reference; bench/bare_switch.py,
+a page of the survey's questions whose button goes to another page drawing the same chart: the
+same kind of work as submit, which also leaves a page of questions for a page with a chart
+(docs/decisions.md: submit's ratio is printed against both floors).
 Targets: submit, target change and share within 1.5x their floor; Next within 1.2x of its floor.
 """
 
@@ -252,6 +255,27 @@ def bare_chart_figures(context, url: str) -> dict[str, float]:
     return figures
 
 
+def bare_switch_figures(context, url: str) -> dict[str, float]:
+    page = context.new_page()
+    page.goto(url)
+    see = button(page, "See the chart")
+    see.wait_for(timeout=TIMEOUT_MS)
+    quiet(page)
+
+    def switch(n: int) -> float:
+        if n:  # back to the questions, untimed
+            button(page, "Back to the questions").click()
+            see.wait_for(timeout=TIMEOUT_MS)
+            quiet(page)
+        spent = timed(page, see.click, "charts", count=1)
+        quiet(page)
+        return spent
+
+    figures = {"switch": median_after_warm_up(switch)}
+    page.close()
+    return figures
+
+
 def bare_button_figures(context, url: str) -> dict[str, float]:
     page = context.new_page()
     page.goto(url)
@@ -301,6 +325,8 @@ def run() -> list[tuple[str, float, str, str]]:
             bare = bare_chart_figures(context, url)
         with server("bench/bare_button.py", {}) as (url, _):
             bare |= bare_button_figures(context, url)
+        with server("bench/bare_switch.py", {}) as (url, _):
+            bare |= bare_switch_figures(context, url)
         with server("bench/bare_survey.py", {}) as (url, _):
             bare |= bare_survey_figures(context, url, [d.title for d in made.bank.dimensions])
         context.close()
@@ -309,6 +335,7 @@ def run() -> list[tuple[str, float, str, str]]:
     rows = []
     pairs = [
         ("submit -> radar drawn", "submit", "chart button", 1.5),
+        ("submit -> radar drawn, against a page switch to one chart", "submit", "switch", 1.5),
         ("target change -> charts redrawn", "target", "chart slider", 1.5),
         ("create a read-only link -> shown", "share on", "chart button", 1.5),
         ("turn the link off -> shown", "share off", "chart button", 1.5),
@@ -319,13 +346,16 @@ def run() -> list[tuple[str, float, str, str]]:
         "chart button": "bare page, button -> one Plotly chart redrawn",
         "chart slider": "bare page, slider key -> one Plotly chart redrawn",
         "button": "bare page, plain button rerun",
+        "switch": "bare app, button -> another page drawing one Plotly chart",
         "survey button": "bare page, button -> the next dimension's questions shown",
     }
     for key, what in floors.items():
         rows.append((f"felt: {what} (floor)", bare[key], "ms", "-"))
+    printed = set()
     for what, key, floor, limit in pairs:
         ratio = app[key] / bare[floor]
-        if limit is not None:
+        if limit is not None and key not in printed:
             rows.append((f"felt: {what}", app[key], "ms", "-"))
+            printed.add(key)
         rows.append((f"felt: {what}, / floor ratio", ratio, "x", "-" if limit is None else f"<= {limit}"))
     return rows

@@ -1,8 +1,9 @@
 """Figures for the peer comparison (issue 13) at 100,000 stored assessments of the default bank.
 
 The database (SQLite, a temporary file) holds 100,000 submitted self-assessments, each with
-its row in `peer_scores` (with its packed scores, as `PeerStore` writes them): random industry and size choices, scores from random answers
-(bench.core.random_answers scored by the engine, 2,000 distinct answer sets reused). The
+its row in `peer_scores` (its scores packed too, as `PeerStore` writes them): random industry
+and size choices, scores from random answers (bench.core.random_answers scored by the engine,
+2,000 distinct answer sets reused). The
 figures are the server CPU (this process) of what a results page does, through
 `threadline.web.peers` as the page calls it:
 

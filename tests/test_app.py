@@ -25,6 +25,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from scoring.answers import NA_LABEL
+from scoring.bank import Bank
 from scoring.validate import parse_bank
 from tests.banks import SMALL
 from threadline.catalog import load_catalog
@@ -88,6 +89,17 @@ def new_app(**params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     for name, value in params.items():
         at.query_params[name] = value
+    return at
+
+
+RESULT_SECTIONS = ("open:scores", "open:targets", "open:gaps", "open:answers", "open:team", "open:reasons")
+"""The results page's expanders whose content runs only while open (threadline.web.ui.lazy_expander)."""
+
+
+def opened(at: AppTest, bank: Bank | None = None) -> AppTest:
+    """`at` with every section of the results page opened, as a person who opens them all sees it."""
+    for key in (*RESULT_SECTIONS, *(f"open:plan:{d.id}" for d in (bank or DEFAULT).dimensions)):
+        at.session_state[key] = True
     return at
 
 
@@ -528,7 +540,7 @@ def test_not_applicable_is_stored_as_null_and_left_out_of_the_score(app_env, db)
 def test_results_for_a_preset_set_of_answers(app_env, db):
     _, token = stored_assessment(db, preset_answers(), context={"organisation": "Acme", "industry": "Retail"})
 
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
 
     assert at.query_params == {"resume": token}
     assert [t.value for t in at.title] == ["Acme"]
@@ -582,7 +594,7 @@ def test_results_for_a_preset_set_of_answers(app_env, db):
 
 def test_the_owner_sets_a_target_and_the_charts_follow(app_env, db):
     aid, token = stored_assessment(db, preset_answers())
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
 
     at.select_slider(key=f"target:{aid}:customer-care").set_value(4)
     run(at)
@@ -595,13 +607,13 @@ def test_the_owner_sets_a_target_and_the_charts_follow(app_env, db):
 
     # kept for the next visit
     st.cache_resource.clear()
-    again = run(new_app(resume=token))
+    again = run(opened(new_app(resume=token)))
     assert charts(again)[0]["data"][1]["r"][3] == 4
 
 
 def test_target_changes_in_two_tabs_are_both_kept(app_env, db):
     assessment_id, token = stored_assessment(db, preset_answers())
-    first, second = run(new_app(resume=token)), run(new_app(resume=token))
+    first, second = run(opened(new_app(resume=token))), run(opened(new_app(resume=token)))
 
     first.select_slider(key=f"target:{assessment_id}:customer-care").set_value(5)
     run(first)
@@ -806,7 +818,7 @@ def test_organisation_names_and_free_text_are_shown_as_text(app_env, db):
     db.submit(aid)
 
     st.cache_resource.clear()
-    results = run(new_app(resume=token))
+    results = run(opened(new_app(resume=token)))
 
     # Markdown with every special character escaped: shown exactly as typed, never as HTML
     assert [t.value for t in results.title] == [r"\<b\>Acme\</b\> \*Ltd\*"]

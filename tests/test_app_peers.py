@@ -14,7 +14,7 @@ import streamlit as st
 from scoring.answers import Responses, as_answers
 from scoring.engine import score
 from tests import test_app
-from tests.test_app import DEFAULT, all_text, new_app, preset_answers, run, stored_assessment
+from tests.test_app import DEFAULT, all_text, new_app, opened, preset_answers, run, stored_assessment
 from threadline.storage import PeerScores
 
 app_env = test_app.app_env
@@ -54,7 +54,7 @@ def shown(at) -> str:
 
 def test_joining_is_off_until_the_owner_turns_it_on_and_withdrawing_removes_the_row(app_env, db):
     aid, token = stored_assessment(db, preset_answers(), context=CONTEXT)
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
     (choice,) = [t for t in at.toggle if t.label.startswith("Include my anonymous scores")]
     assert choice.value is False
     assert not db.in_comparison(aid)
@@ -76,7 +76,7 @@ def test_the_results_name_the_group_and_place_the_organisation_in_it(app_env, db
     five_peers(db)
     _, token = stored_assessment(db, preset_answers(), context=CONTEXT)
 
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
 
     text = shown(at)
     assert GROUP in text
@@ -99,7 +99,7 @@ def test_a_group_of_four_falls_back_and_says_so(app_env, db):
     peer(db, 5.0, size="50–249 people")
     _, token = stored_assessment(db, preset_answers(), context=CONTEXT)
 
-    text = shown(run(new_app(resume=token)))
+    text = shown(run(opened(new_app(resume=token))))
 
     assert GROUP not in text
     assert (
@@ -113,7 +113,7 @@ def test_without_enough_others_there_is_no_comparison_and_no_band(app_env, db):
         peer(db, overall)
     _, token = stored_assessment(db, preset_answers(), context=CONTEXT)
 
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
 
     assert (
         "No comparison yet: a group is shown once at least 5 other organisations that took this assessment "
@@ -128,7 +128,7 @@ def test_the_organisation_is_never_its_own_peer(app_env, db):
     for overall in (1.0, 2.0, 3.0, 4.0):
         peer(db, overall)
     aid, token = stored_assessment(db, preset_answers(), context={**CONTEXT, "compare": True})
-    owner = run(new_app(resume=token))
+    owner = run(opened(new_app(resume=token)))
     assert db.in_comparison(aid)  # written on the visit: submitted and chosen
 
     assert "No comparison yet" in shown(owner)  # four others, not five with itself
@@ -139,7 +139,7 @@ def test_the_share_view_shows_the_comparison_in_the_third_person_without_the_cho
     aid, token = stored_assessment(db, preset_answers(), context=CONTEXT)
     share = db.enable_share(aid, token)
 
-    viewer = run(new_app(view=share))
+    viewer = run(opened(new_app(view=share)))
 
     assert GROUP in shown(viewer)
     assert "Their overall score is higher than 60% of them (ties count half)." in shown(viewer)
@@ -148,14 +148,14 @@ def test_the_share_view_shows_the_comparison_in_the_third_person_without_the_cho
 
 def test_changed_answers_reach_the_comparison_on_the_next_visit(app_env, db):
     aid, token = stored_assessment(db, preset_answers(), context={**CONTEXT, "compare": True})
-    run(new_app(resume=token))
+    run(opened(new_app(resume=token)))
     before = db.peer_scores(DEFAULT.id, DEFAULT.version)[0].overall
 
     care = DEFAULT.dimensions[3].questions[0]
     best = max(DEFAULT.option_scores[care.id], key=DEFAULT.option_scores[care.id].get)
     db.save_answer(aid, care.id, best)
     st.cache_resource.clear()
-    run(new_app(resume=token))
+    run(opened(new_app(resume=token)))
 
     after = db.peer_scores(DEFAULT.id, DEFAULT.version)[0].overall
     assert after > before
@@ -166,7 +166,7 @@ def test_changed_answers_reach_the_comparison_on_the_next_visit(app_env, db):
 def test_the_choice_is_offered_beside_submit_and_joins_at_submit(app_env, db):
     aid, token = stored_assessment(db, preset_answers(), context=CONTEXT, submit=False)
     db.set_page(aid, len(DEFAULT.dimensions) - 1)
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
     (choice,) = [c for c in at.checkbox if c.label.startswith("Include my anonymous scores")]
     assert choice.value is False
 

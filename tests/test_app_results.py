@@ -22,6 +22,7 @@ from tests.test_app import (
     buttons,
     key,
     new_app,
+    opened,
     preset_answers,
     run,
     stored_assessment,
@@ -48,7 +49,7 @@ def markdown(at) -> list[str]:
 def test_start_here_opens_the_advice_with_the_capping_dimension_and_says_where_each_step_comes_from(app_env, db):
     _, token = stored_assessment(db, preset_answers())
 
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
 
     headers = [h.value for h in at.header]
     assert headers.index("Start here") < headers.index("Where you stand")
@@ -71,7 +72,7 @@ def test_start_here_opens_the_advice_with_the_capping_dimension_and_says_where_e
 def test_the_average_and_the_rule_are_shown_beside_the_stage(app_env, db):
     _, token = stored_assessment(db, preset_answers())
 
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
 
     assert PRESET_AVERAGE in markdown(at)
     (rule,) = at.info
@@ -86,7 +87,7 @@ def test_the_rule_is_stated_even_when_it_does_not_cap(app_env, db):
     }
     _, token = stored_assessment(db, answers)
 
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
 
     (rule,) = at.info
     assert rule.value.startswith("An organisation is at most one stage ahead of its weakest dimension.")
@@ -95,7 +96,7 @@ def test_the_rule_is_stated_even_when_it_does_not_cap(app_env, db):
 def test_the_plan_lists_every_assessed_dimension_most_pressing_first_with_how_sure_it_is(app_env, db):
     _, token = stored_assessment(db, preset_answers())
 
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
 
     labels = [e.label for e in at.expander]
     ranked = [part.title for part in preset_plan().dimensions]
@@ -106,9 +107,34 @@ def test_the_plan_lists_every_assessed_dimension_most_pressing_first_with_how_su
     assert "5 of 5 answered · every answer at Experimenting" in captions
 
 
+def test_a_closed_section_shows_its_label_and_runs_its_content_only_once_opened(app_env, db):
+    _, token = stored_assessment(db, preset_answers())
+    db.save_note(_, "social-objectives", "Strategy deck 2026, slide 4")
+
+    at = run(new_app(resume=token))
+
+    labels = [e.label for e in at.expander]
+    assert {
+        "Scores as a table",
+        "Set your target stage per dimension",
+        "Social customer care: Experimenting · 1.00",
+    } <= set(labels)
+    assert not at.dataframe and not at.select_slider
+    assert "5 of 5 answered · every answer at Experimenting" not in [c.value for c in at.caption]
+    assert ":small[Evidence: Strategy deck 2026, slide 4]" not in all_text(at)
+
+    at.session_state["open:plan:customer-care"] = True  # what the browser sends when the expander is opened
+    at.session_state["open:answers"] = True
+    run(at)
+    assert "5 of 5 answered · every answer at Experimenting" in [c.value for c in at.caption]
+    assert ":small[Evidence: Strategy deck 2026, slide 4]" in all_text(at)
+    assert not at.dataframe  # the others stay closed
+    assert [e.label for e in at.expander] == labels
+
+
 def test_an_evidence_note_typed_in_the_survey_is_kept_and_shown_with_the_answer(app_env, db):
     aid, token = stored_assessment(db, preset_answers(), submit=False)
-    survey = run(new_app(resume=token))
+    survey = run(opened(new_app(resume=token)))
     survey.text_input(key=key(aid, "social-objectives", "note")).input("Strategy deck 2026, slide 4")
     run(survey)
 
@@ -116,7 +142,7 @@ def test_an_evidence_note_typed_in_the_survey_is_kept_and_shown_with_the_answer(
 
     db.submit(aid)
     st.cache_resource.clear()
-    results = run(new_app(resume=token))
+    results = run(opened(new_app(resume=token)))
     assert ":small[Evidence: Strategy deck 2026, slide 4]" in all_text(results)
 
 
@@ -125,18 +151,18 @@ def test_the_share_view_shows_notes_only_when_the_owner_shares_them_and_says_whi
     db.save_note(aid, "social-objectives", "Strategy deck 2026, slide 4")
     share = db.enable_share(aid, token)
 
-    hidden = run(new_app(view=share))
+    hidden = run(opened(new_app(view=share)))
     assert "Strategy deck 2026" not in all_text(hidden)
     assert "The owner keeps their evidence notes private: they are not shown on this view." in all_text(hidden)
 
-    owner = run(new_app(resume=token))
+    owner = run(opened(new_app(resume=token)))
     (toggle,) = [t for t in owner.toggle if t.label == "Show my evidence notes on the shared view"]
     toggle.set_value(True)
     run(owner)
     assert db.assessment(aid).context["share_notes"] is True
 
     st.cache_resource.clear()
-    shown = run(new_app(view=share))
+    shown = run(opened(new_app(view=share)))
     assert ":small[Evidence: Strategy deck 2026, slide 4]" in all_text(shown)
     assert "The owner shares their evidence notes on this view." in all_text(shown)
     assert not shown.toggle  # the viewer cannot change it
@@ -146,7 +172,7 @@ def test_owner_and_share_link_both_get_the_scores_and_the_plan_as_files(app_env,
     aid, token = stored_assessment(db, preset_answers())
     share = db.enable_share(aid, token)
 
-    for at in (run(new_app(resume=token)), run(new_app(view=share))):
+    for at in (run(opened(new_app(resume=token))), run(opened(new_app(view=share)))):
         labels = [element.proto.label for element in at.get("download_button")]
         assert labels == ["Scores (CSV)", "Plan and answers (CSV)", "Report (PDF)"]
 
@@ -155,12 +181,12 @@ def test_a_read_only_link_cannot_write_a_note(app_env, db):
     aid, token = stored_assessment(db, preset_answers())
     share = db.enable_share(aid, token)
     viewer = run(new_app(view=share))
-    opened = viewer.session_state["assessment"]
+    held = viewer.session_state["assessment"]
 
     with pytest.raises(PermissionError):
-        session.record_note(opened, "social-objectives", "sneaky")
+        session.record_note(held, "social-objectives", "sneaky")
     with pytest.raises(PermissionError):
-        session.set_share_notes(opened, True)
+        session.set_share_notes(held, True)
     assert db.notes(aid) == {}
     assert "share_notes" not in db.assessment(aid).context
     assert not buttons(viewer, "Change my answers")
@@ -178,7 +204,7 @@ GAP_SUMMARY = "Social customer care is the only dimension below its target, by 2
 def test_the_headings_go_from_one_h1_to_h2_sections_and_h3_inside_them(app_env, db):
     _, token = stored_assessment(db, preset_answers())
 
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
 
     assert [t.value for t in at.title] == ["Acme"]
     assert [h.value for h in at.header] == [
@@ -196,7 +222,7 @@ def test_the_headings_go_from_one_h1_to_h2_sections_and_h3_inside_them(app_env, 
 def test_every_chart_has_an_accessible_name_a_summary_under_it_and_a_table(app_env, db):
     _, token = stored_assessment(db, preset_answers())
 
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
 
     radar, gaps = at.get("plotly_chart")
     assert radar.proto.alt == "Radar chart of the scores of 8 dimensions on the 5-stage scale, with the target stages"
@@ -230,7 +256,7 @@ def test_the_owner_page_says_when_it_was_submitted(app_env, db):
     aid, token = stored_assessment(db, preset_answers())
     submitted = db.assessment(aid).submitted_at
 
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
 
     assert f"Submitted {submitted.day} {submitted:%B %Y}" in [c.value for c in at.caption]
 
@@ -240,7 +266,7 @@ def test_the_share_view_says_who_shared_it_and_when_and_speaks_of_them(app_env, 
     share = db.enable_share(aid, token)
     submitted = db.assessment(aid).submitted_at
 
-    viewer = run(new_app(view=share))
+    viewer = run(opened(new_app(view=share)))
 
     captions = [c.value for c in viewer.caption]
     assert f"Shared by Acme Ltd · submitted {submitted.day} {submitted:%B %Y}" in captions
@@ -268,7 +294,7 @@ def test_the_share_view_of_an_unnamed_organisation(app_env, db):
     aid, token = stored_assessment(db, preset_answers(), context={})
     share = db.enable_share(aid, token)
 
-    viewer = run(new_app(view=share))
+    viewer = run(opened(new_app(view=share)))
 
     assert [t.value for t in viewer.title] == ["Shared results"]
     assert any(c.value.startswith("Shared by its owner · submitted ") for c in viewer.caption)

@@ -25,7 +25,7 @@ import streamlit as st
 
 from tests import test_app
 from tests.disk_support import fill, small_disk
-from tests.test_app import DEFAULT, key, new_app, preset_answers, run, stored_assessment
+from tests.test_app import DEFAULT, key, new_app, opened, preset_answers, run, stored_assessment
 from threadline.storage import Store
 from threadline.storage.database import _create_engine
 from threadline.web import resources, saving
@@ -135,7 +135,7 @@ def test_while_the_database_refuses_writes_the_pages_say_answering_is_paused(app
 
 def test_a_target_the_database_does_not_take_goes_back_and_says_so(app_env, db):
     aid, token = stored_assessment(db, preset_answers())
-    at = run(new_app(resume=token))
+    at = run(opened(new_app(resume=token)))
     slider = at.select_slider(key=f"target:{aid}:customer-care")
     before = slider.value
     with engine_swapped(read_only_engine(app_env)):

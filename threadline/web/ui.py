@@ -10,6 +10,8 @@ import streamlit as st
 from threadline import links
 
 if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
     from threadline.web.session import Assessment
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$])")
@@ -96,3 +98,14 @@ def engagement_problem_page(reason: str, kind: str) -> NoReturn:
         st.write(text)
         st.stop()
     link_problem_page("missing" if reason == "missing" else "unknown")
+
+
+def lazy_expander(label: str, key: str) -> DeltaGenerator | None:
+    """An expander whose content runs only while it is open: the container when open, else None.
+
+    Streamlit sends a closed expander's content to the browser all the same, and the browser
+    builds it; opening this one reruns the page (or the fragment it is in) and draws the content
+    then (docs/decisions.md, "A results page that draws what is seen").
+    """
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None
