@@ -1,5 +1,6 @@
 """Vectorised scoring (scoring/batch.py) gives the engine's results for every assessment."""
 
+import gc
 import math
 
 import numpy as np
@@ -68,3 +69,38 @@ def test_encode_of_stored_lists_matches_encode_of_checked_tuples():
     stored = {**checked, "channels": ["marketing", "sales"]}
     left, right = encode(bank, [checked]), encode(bank, [stored])
     assert left.codes.tolist() == right.codes.tolist() and left.chosen.tolist() == right.chosen.tolist()
+
+
+def test_a_selection_given_again_encodes_the_same_and_odd_values_inside_one_are_left_out():
+    bank = small_bank("mean")
+    rows = [
+        {"channels": ["service", "sales"]},
+        {"channels": ("sales", "service")},  # the same options in another order
+        {"channels": ["service", "sales"]},
+        {"channels": [["service"], "sales", 3]},  # an unhashable and a number among them
+        {"channels": []},
+        {"channels": NA},
+    ]
+    table = encode(bank, rows)
+    assert table.codes[:, 2].tolist() == [0, 0, 0, 0, 0, -2]
+    assert table.chosen.tolist() == [
+        [False, True, True],
+        [False, True, True],
+        [False, True, True],
+        [False, False, True],
+        [False, False, False],
+        [False, False, False],
+    ]
+
+
+def test_encoding_leaves_the_cycle_collector_as_it_found_it():
+    bank = small_bank("mean")
+    assert gc.isenabled()
+    encode(bank, [{"plan": "some"}])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        encode(bank, [{"plan": "some"}])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
