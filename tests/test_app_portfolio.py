@@ -69,11 +69,11 @@ def test_the_team_and_the_agreed_result_sit_among_five_other_engagements(app_env
 
     at = run(test_app.new_app(dashboard=dashboard))
 
-    (radar,) = [c for c in charts(at) if "Peers: median" in traces(c)]
+    (radar,) = [c for c in charts(at) if "Portfolio: median" in traces(c)]
     assert traces(radar) == [
         None,  # the band's outer edge
-        "Peers: middle half",
-        "Peers: median",
+        "Portfolio: middle half",
+        "Portfolio: median",
         "Team mean (client-safe)",
         "Agreed (consensus)",
     ]
@@ -107,7 +107,7 @@ def test_a_portfolio_of_four_other_engagements_says_only_how_many_it_needs(app_e
 
     too_small = "Your portfolio has 4 engagements with this bank version; a comparison needs 5."
     assert ui.plain(too_small) in [c.value for c in at.caption]
-    assert not [c for c in charts(at) if "Peers: median" in traces(c)]
+    assert not [c for c in charts(at) if "Portfolio: median" in traces(c)]
     assert not [d for d in at.dataframe if "Portfolio median" in d.value.columns]
 
 

@@ -66,7 +66,7 @@ def test_the_portfolio_tab_draws_the_client_against_the_band(
     tab.click()
     panel = page.get_by_role("tabpanel", name="Portfolio")
     group = panel.get_by_text("Compared with your engagements with this bank version: 6 engagements")
-    legend = panel.locator(".js-plotly-plot .legendtext").filter(has_text="Peers: middle half")
+    legend = panel.locator(".js-plotly-plot .legendtext").filter(has_text="Portfolio: middle half")
     settle(page, group, legend)
     expect(panel.get_by_text("Include this engagement's consensus in my portfolio")).to_be_visible()
     assert panel.locator(".js-plotly-plot .legendtext").filter(has_text="Agreed (consensus)").count() == 1

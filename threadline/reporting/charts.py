@@ -94,7 +94,7 @@ def radar(bank: Bank, result: Result, score_name: str = "Your score", peers: Pee
     dotted line, behind the scores.
     """
     titles = [axis_label(d.title) for d in result.dimensions]
-    traces = [] if peers is None else _peer_traces(peers, titles)
+    traces = [] if peers is None else peer_traces(peers, titles)
     traces += [
         _closed_trace(
             html.escape(score_name, quote=False),
@@ -175,10 +175,11 @@ class PeerBand:
     p75: Sequence[float | None]
 
 
-def _peer_traces(peers: PeerBand, titles: list[str]) -> list[go.Scatterpolar]:
+def peer_traces(peers: PeerBand, titles: list[str], name: str = "Peers") -> list[go.Scatterpolar]:
     """The band (its outer edge, then the inner edge filled back to it) and the median line.
 
-    The legend says "Peers"; the page names the group and its size in words beside the chart.
+    The legend says `name` ("Peers" on the results page, "Portfolio" on the dashboard); the
+    page names the group and its size in words beside the chart.
     """
 
     def edge(values: Sequence[float | None], **style) -> go.Scatterpolar:
@@ -198,7 +199,7 @@ def _peer_traces(peers: PeerBand, titles: list[str]) -> list[go.Scatterpolar]:
             line=dict(color=PEER_COLOUR, width=0.5),
             fill="tonext",
             fillcolor=PEER_BAND,
-            name="Peers: middle half",
+            name=f"{name}: middle half",
             legendgroup="peers",
         ),
         go.Scatterpolar(
@@ -207,9 +208,9 @@ def _peer_traces(peers: PeerBand, titles: list[str]) -> list[go.Scatterpolar]:
             mode="lines",
             line=dict(color=PEER_COLOUR, width=2, dash="dot"),
             connectgaps=False,
-            name="Peers: median",
+            name=f"{name}: median",
             text=[*(_level_text(v) for v in peers.median), _level_text(peers.median[0])],
-            hovertemplate="%{theta}: peer median %{text}<extra></extra>",
+            hovertemplate=f"%{{theta}}: {name} median %{{text}}<extra></extra>",
         ),
     ]
 

@@ -29,7 +29,7 @@ def radar(bank: Bank, series: Mapping[str, list[float | None]], peers: charts.Pe
     figure = charts.team_radar(bank, titles, dict(series))
     labels = [charts.axis_label(t) for t in titles]
     # the band first, so the client's lines are drawn over it (the results page's radar does the same)
-    traces = [*charts._peer_traces(peers, labels), *figure.data]
+    traces = [*charts.peer_traces(peers, labels, name="Portfolio"), *figure.data]
     return go.Figure(data=traces, layout=figure.layout)
 
 
