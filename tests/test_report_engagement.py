@@ -462,3 +462,28 @@ def first_line(document: bytes, tmp_path: Path, page: int) -> str:
         text=True,
     )
     return next(line for line in out.stdout.splitlines() if line.strip())
+
+
+WIDE = {name: 3 for name in ("Leadership", "Sales", "Customer service", "Marketing", "PR", "HR", "Warehouse")}
+
+
+def test_tables_with_seven_groups_stay_inside_the_page(store, tmp_path):
+    bank_hash = store.put_bank(DEFAULT_TEXT, DEFAULT.id, DEFAULT.version)
+    record, _, _ = store.create_engagement(bank_hash, "Harbour & Co", "Dana Reyes", "", list(WIDE))
+    rng = random.Random(7)
+    for department, count in WIDE.items():
+        for _ in range(count):
+            aid, _ = store.add_respondent(record.id, department, None)
+            for question_id, value in random_answers(DEFAULT, rng).items():
+                store.save_answer(aid, question_id, as_stored(value))
+            store.submit(aid)
+    report = report_for(store, engagement=(store.engagement(record.id), ""))[3]
+    source = tmp_path / "wide.pdf"
+    source.write_bytes(pdf.engagement_pdf(report, "A4").pdf)
+    save_pages(source.read_bytes(), "engagement-seven-groups")
+
+    layout = subprocess.run(["pdftotext", "-bbox", str(source), "-"], capture_output=True, check=True, text=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', layout).group(1))
+    right_edges = [float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', layout)]
+    assert "Warehouse (n=3)" in text_of(source.read_bytes(), tmp_path)  # the last group's column is there
+    assert max(right_edges) <= width - 28  # inside the right margin (20 mm), with room to spare
