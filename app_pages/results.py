@@ -12,8 +12,9 @@ under it and a table (threadline.reporting.chart_text).
 
 Speed: an action redraws only what it changes. Everything a target changes (Start here to the
 files) is one fragment, the share link another; each control saves in its callback, so an
-action is one rerun. Steps, their sources and the answers are few, larger markdown elements
-(docs/decisions.md, "What made the actions faster").
+action is one rerun. Steps, their sources and the answers are few, larger markdown elements;
+a closed section (the tables, the targets, each dimension's plan, the answers) runs nothing
+until it is opened (`ui.lazy_expander`; docs/decisions.md, "What made the actions faster").
 """
 
 from functools import partial
