@@ -228,16 +228,11 @@ def show_targets(result: Result) -> None:
 
 
 def show_words(result: Result) -> None:
+    """Strengths and the biggest gaps, a list each: one markdown element a column, not one a line."""
     strengths, gaps = strengths_and_gaps(result)
     left, right = st.columns(2)
-    with left:
-        st.markdown("**Strengths**")
-        for line in strengths or ["None stands out yet."]:
-            st.markdown(f"- {line}")
-    with right:
-        st.markdown("**Biggest gaps**")
-        for line in gaps or ["No gaps to your targets."]:
-            st.markdown(f"- {line}")
+    left.markdown("\n".join(["**Strengths**", "", *(f"- {line}" for line in strengths or ["None stands out yet."])]))
+    right.markdown("\n".join(["**Biggest gaps**", "", *(f"- {line}" for line in gaps or ["No gaps to your targets."])]))
 
 
 def show_plan(the_plan: Plan, result: Result, sure: dict[str, Confidence]) -> None:

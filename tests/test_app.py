@@ -569,13 +569,14 @@ def test_results_for_a_preset_set_of_answers(app_env, db):
     assert list(table["Stage"]) == ["Integrating"] * 3 + ["Experimenting"] + ["Integrating"] * 4
     assert "Social customer care: Experimenting · 1.00" in [e.label for e in at.expander]
     markdown = [m.value for m in at.markdown]
-    # strengths and gaps in words
-    assert [line for line in markdown if re.fullmatch(r"- [^:]+: \w+ \(\d\.\d\d\)", line)] == [
+    lines = [line for text in markdown for line in text.splitlines()]
+    # strengths and gaps in words (a list a column)
+    assert [line for line in lines if re.fullmatch(r"- [^:]+: \w+ \(\d\.\d\d\)", line)] == [
         "- Cross-functional integration: Integrating (4.20)",
         "- Measuring outcomes: Integrating (4.20)",
         "- Employee enablement and advocacy: Integrating (4.20)",
     ]
-    assert [line for line in markdown if line.endswith("below its target")] == [
+    assert [line for line in lines if line.endswith("below its target")] == [
         "- Social customer care: Experimenting (1.00), 2.00 below its target",
     ]
     # the bank's recommendations for the next stage, per dimension
