@@ -7,6 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoring import batch
 from scoring.answers import NA, Responses
 from scoring.batch import encode, score_table
 from scoring.engine import score
@@ -104,3 +105,13 @@ def test_encoding_leaves_the_cycle_collector_as_it_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_multi_question_with_more_options_than_a_mask_holds_encodes_the_same(monkeypatch):
+    bank = small_bank("mean")
+    rows = [{"channels": ["service", "sales"]}, {"channels": [["x"], "marketing"]}, {"channels": NA}, {}]
+    masked = encode(bank, rows)
+    monkeypatch.setattr(batch, "_MASK_BITS", 1)  # the bank's three options no longer fit: row by row
+    by_row = encode(bank, rows)
+    assert by_row.codes.tolist() == masked.codes.tolist()
+    assert by_row.chosen.tolist() == masked.chosen.tolist()

@@ -26,6 +26,7 @@ from tests.browser_support import (  # noqa: F401  (the *_fixture imports regist
     store_fixture,
 )
 from tests.test_browser_peers import _answers_at
+from tests.test_browser_presenting import PROJECTOR
 from threadline.storage import PeerScores, Store
 
 
@@ -70,7 +71,7 @@ def test_the_portfolio_tab_draws_the_client_against_the_band(
     settle(page, group, legend)
     expect(panel.get_by_text("Include this engagement's consensus in my portfolio")).to_be_visible()
     assert panel.locator(".js-plotly-plot .legendtext").filter(has_text="Agreed (consensus)").count() == 1
-    for name, viewport in (("portfolio-1280", DESKTOP), ("portfolio-390", PHONE)):
+    for name, viewport in (("portfolio-1920", PROJECTOR), ("portfolio-1280", DESKTOP), ("portfolio-390", PHONE)):
         page.set_viewport_size(viewport)
         fit_viewport_to_content(page, viewport)
         settle(page, legend)
