@@ -5,6 +5,7 @@
 - `threadline/reporting/`: words, charts, tables and exports; no Streamlit and no SQL.
 - `threadline/web/`: the Streamlit shell; no SQL (it asks `threadline.storage`).
 - `threadline/config.py`, `links.py`, `catalog.py`, `throttle.py`, `text.py`: plain Python, usable by every layer.
+- `threadline/serve.py`: the launcher; Streamlit, and the shell's warm-up (`threadline.web.warm`), nothing below it.
 - `app.py`, `app_pages/`: the pages; no SQL, and no direct use of the storage package.
 
 Every import line is checked, indented (lazy) ones included.
@@ -34,7 +35,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "threadline/organisation.py": (*UI, *SQL, *CHARTS_AND_TABLES, *SHELL),
     "threadline/throttle.py": (*UI, *SQL, *CHARTS_AND_TABLES, "threadline.web", "threadline.storage", "app_pages"),
     "threadline/text.py": (*UI, *SQL, *CHARTS_AND_TABLES, *SHELL),
-    "threadline/serve.py": (*SQL, *CHARTS_AND_TABLES, *SHELL),
+    "threadline/serve.py": (*SQL, *CHARTS_AND_TABLES, "threadline.storage", "threadline.reporting", "app_pages"),
     "app_pages": (*SQL, "threadline.storage"),
     "app.py": (*SQL, "threadline.storage"),
 }

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -133,11 +134,19 @@ def install() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``streamlit`` with the headers: ``python -m threadline.serve run app.py [options]``."""
+    """``streamlit`` with the headers: ``python -m threadline.serve run app.py [options]``.
+
+    Before the server listens, the app's one-off work is done (:mod:`threadline.web.warm`).
+    """
     install()
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", *(sys.argv[1:] if argv is None else argv)]
+    arguments = sys.argv[1:] if argv is None else argv
+    if len(arguments) >= 2 and arguments[0] == "run" and Path(arguments[1]).is_file():
+        from threadline.web import warm
+
+        warm.warm_up(Path(arguments[1]).resolve())
+    sys.argv = ["streamlit", *arguments]
     cli.main(prog_name="python -m threadline.serve")
 
 
