@@ -17,8 +17,10 @@ The floors, from the same run: bench/bare_chart.py, a button whose rerun draws o
 (Scatterpolar, 8 spokes), and the same chart redrawn from a select slider's arrow key (the target
 change's floor: Streamlit's slider input is the same); bench/bare_survey.py, a button that shows
 the next dimension's questions with the same widgets and none of the app's shell (Next's floor);
-bench/bare_button.py, a plain button rerun, printed beside Next for reference; bench/bare_switch.py,
-a page of the survey's questions whose button goes to another page drawing the same chart: the
+bench/bare_button.py, a plain button rerun, printed beside Next for reference;
+bench/bare_two_charts.py, a slider redrawing the app's own radar and gap chart and nothing else,
+printed beside the target change for reference (the app's cost beyond its two charts);
+bench/bare_switch.py, a page of the survey's questions whose button goes to another page drawing the same chart: the
 same kind of work as submit, which also leaves a page of questions for a page with a chart
 (docs/decisions.md: submit's ratio is printed against both floors).
 Targets: submit, target change and share within 1.5x their floor; Next within 1.2x of its floor.
@@ -256,6 +258,25 @@ def bare_chart_figures(context, url: str) -> dict[str, float]:
     return figures
 
 
+def bare_two_charts_figures(context, url: str) -> dict[str, float]:
+    page = context.new_page()
+    page.goto(url)
+    page.locator("[data-testid=stPlotlyChart] .main-svg").nth(1).wait_for(timeout=TIMEOUT_MS)
+    quiet(page)
+    thumb = page.locator("[data-testid=stSlider] input[type=range]").first
+
+    def slide(n: int) -> float:
+        thumb.focus()
+        key = "ArrowRight" if n % 2 == 0 else "ArrowLeft"  # the slider starts at 4 of 5
+        spent = timed(page, lambda: page.keyboard.press(key), "charts", count=2)
+        quiet(page)
+        return spent
+
+    figures = {"two charts slider": median_after_warm_up(slide)}
+    page.close()
+    return figures
+
+
 def bare_switch_figures(context, url: str) -> dict[str, float]:
     page = context.new_page()
     page.goto(url)
@@ -324,6 +345,8 @@ def run() -> list[tuple[str, float, str, str]]:
             made.store.dispose()
         with server("bench/bare_chart.py", {}) as (url, _):
             bare = bare_chart_figures(context, url)
+        with server("bench/bare_two_charts.py", {}) as (url, _):
+            bare |= bare_two_charts_figures(context, url)
         with server("bench/bare_button.py", {}) as (url, _):
             bare |= bare_button_figures(context, url)
         with server("bench/bare_switch.py", {}) as (url, _):
@@ -338,6 +361,7 @@ def run() -> list[tuple[str, float, str, str]]:
         ("submit -> radar drawn", "submit", "chart button", 1.5),
         ("submit -> radar drawn, against a page switch to one chart", "submit", "switch", 1.5),
         ("target change -> charts redrawn", "target", "chart slider", 1.5),
+        ("target change -> charts redrawn, against the same two charts alone", "target", "two charts slider", None),
         ("create a read-only link -> shown", "share on", "chart button", 1.5),
         ("turn the link off -> shown", "share off", "chart button", 1.5),
         ("Next -> next dimension shown", "next", "survey button", 1.2),
@@ -346,6 +370,7 @@ def run() -> list[tuple[str, float, str, str]]:
     floors = {
         "chart button": "bare page, button -> one Plotly chart redrawn",
         "chart slider": "bare page, slider key -> one Plotly chart redrawn",
+        "two charts slider": "bare page, slider key -> the app's radar and gap chart redrawn",
         "button": "bare page, plain button rerun",
         "switch": "bare app, button -> another page drawing one Plotly chart",
         "survey button": "bare page, button -> the next dimension's questions shown",
