@@ -6,7 +6,7 @@ from threadline import catalog
 from threadline.reporting import exports, series_export
 from threadline.text import clean_name
 from threadline.web import engagement_session as engagements
-from threadline.web import guard, home, resources, session, ui
+from threadline.web import guard, home, resources, saving, session, ui
 from threadline.web.context import MAX_TEXT, ROLES
 
 st.title("Run an assessment with a client team")
@@ -88,10 +88,19 @@ if submitted:
         st.error("Offer at least one department.")
     else:
         store = resources.store()
-        bank_hash = store.put_bank(chosen.content, chosen.bank.id, chosen.bank.version)
-        record, invite, dashboard = store.create_engagement(
-            bank_hash, client.strip()[:MAX_TEXT], consultant.strip(), logo.strip(), list(dict.fromkeys(names)), closes
-        )
+        try:
+            bank_hash = store.put_bank(chosen.content, chosen.bank.id, chosen.bank.version)
+            record, invite, dashboard = store.create_engagement(
+                bank_hash,
+                client.strip()[:MAX_TEXT],
+                consultant.strip(),
+                logo.strip(),
+                list(dict.fromkeys(names)),
+                closes,
+            )
+        except saving.WriteFailedError as failed:  # what was typed stays in the form
+            st.error(saving.not_stored("The engagement was not created", failed), icon=":material/error:")
+            st.stop()
         engagements.hold_dashboard(record.id, dashboard)
         st.session_state["created_engagement"] = (invite, dashboard)
         st.rerun()
@@ -109,6 +118,8 @@ with st.expander("Import an engagement exported from another Threadline"):
             rounds = series_export.import_any(resources.store(), document)
         except exports.EngagementImportError as error:
             st.error(f"This file can't be imported: {error}")
+        except saving.WriteFailedError as failed:  # one transaction: nothing of the file was stored
+            st.error(saving.not_stored("Nothing was imported", failed), icon=":material/error:")
         else:
             for imported in rounds:
                 engagements.hold_dashboard(imported[0].id, imported[2])

@@ -222,3 +222,22 @@ def test_a_stopped_postgresql_is_said_beside_the_answer_and_try_again_stores_it(
     again.click()
     run(at)
     assert store.assessment(aid).answers == {SECOND.id: SECOND.option_ids[2]}
+
+
+def test_an_engagement_the_database_does_not_take_is_said_and_the_form_keeps_what_was_typed(app_env, db, monkeypatch):
+    from tests.test_app_engagements import consultant_page, engagement_count, text_input
+
+    monkeypatch.delenv("CONSULTANT_PASSWORD", raising=False)
+    at = consultant_page()
+    text_input(at, "Client name").input("Acme Ltd")
+    with engine_swapped(read_only_engine(app_env)):
+        test_app.click(at, "Create the engagement")
+        assert errors(at) == [
+            "The engagement was not created: the server could not store it (its database is read-only just now). "
+            "Nothing changed; try again in a moment."
+        ]
+        assert text_input(at, "Client name").value == "Acme Ltd"
+    assert engagement_count(db) == 0
+    test_app.click(at, "Create the engagement")
+    assert not at.error
+    assert engagement_count(db) == 1

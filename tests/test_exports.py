@@ -23,7 +23,7 @@ from threadline import storage as store_module
 from threadline.reporting import engagement_document, exports
 from threadline.reporting.engagement_document import EngagementDocument
 from threadline.reporting.exports import EngagementImportError
-from threadline.storage import EngagementRecord, Store
+from threadline.storage import EngagementRecord, Store, WriteFailedError
 
 BANK_TEXT = SMALL.replace("OVERALL", "mean")
 DEPARTMENTS = ["Leadership", "Marketing", "HR"]
@@ -658,6 +658,37 @@ def test_import_reads_a_choice_given_as_a_number(store: Store) -> None:
     imported, _, _ = exports.import_engagement(store, document)
     first = store.respondents(imported.id)[0]
     assert store.respondent_answers([imported.id], submitted_only=False)[first.assessment_id]["speed"] == "4"
+
+
+def test_an_import_the_database_refuses_half_way_leaves_nothing_behind(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record, _, dashboard = _full_engagement(store)
+    document = exports.engagement_document(store, record.id, dashboard)
+    before = (_engagement_count(store), _row_count(store, "assessments"), _row_count(store, "links"))
+    stored = store.import_respondent
+    calls: list[object] = []
+
+    def full_at_the_third(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        if len(calls) == 3:
+            raise WriteFailedError("full", "database or disk is full")
+        return stored(*args, **kwargs)
+
+    monkeypatch.setattr(store, "import_respondent", full_at_the_third)
+    with pytest.raises(WriteFailedError, match="full"):
+        exports.import_engagement(store, document)
+
+    assert len(calls) == 3  # the engagement and two respondents had been written
+    assert (_engagement_count(store), _row_count(store, "assessments"), _row_count(store, "links")) == before
+    monkeypatch.undo()
+    imported, _, _ = exports.import_engagement(store, document)  # and the same file imports once there is room
+    assert len(store.respondents(imported.id)) == 4
+
+
+def _row_count(store: Store, table: str) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.scalar(sa.text(f"SELECT count(*) FROM {table}")))
 
 
 def test_import_rejects_an_invalid_bank(store: Store) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from tests.test_exports import _engagement, _three_respondents
 from threadline.reporting import exports, series_export
-from threadline.storage import Store
+from threadline.storage import Store, WriteFailedError
 
 
 def _two_rounds(store: Store) -> tuple[Any, str, Any, str]:
@@ -70,6 +70,32 @@ def test_a_series_with_a_bad_round_writes_nothing(store: Store, another_db_url: 
     try:
         with pytest.raises(exports.EngagementImportError, match=r"^rounds\[1\]\.respondents\[0\]\.answers"):
             series_export.import_any(other, document)
+        assert other.engagement_summaries() == []
+    finally:
+        other.dispose()
+
+
+def test_a_series_whose_second_round_the_database_refuses_leaves_no_round(
+    store: Store, another_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, _, second, second_dashboard = _two_rounds(store)
+    document = series_export.series_document(store, second.id, second_dashboard)
+    other = Store(another_db_url)
+    other.migrate()
+    stored = other.create_engagement
+    rounds: list[object] = []
+
+    def refused_for_round_two(*args: Any, **kwargs: Any) -> Any:
+        rounds.append(args)
+        if len(rounds) == 2:
+            raise WriteFailedError("unavailable", "server closed the connection")
+        return stored(*args, **kwargs)
+
+    monkeypatch.setattr(other, "create_engagement", refused_for_round_two)
+    try:
+        with pytest.raises(WriteFailedError, match="unavailable"):
+            series_export.import_any(other, document)
+        assert len(rounds) == 2  # round 1 had been written in full
         assert other.engagement_summaries() == []
     finally:
         other.dispose()

@@ -411,9 +411,12 @@ def import_engagement(store: Store, document: object) -> tuple[EngagementRecord,
     The whole document is checked first with ``engagement_document.read_document`` (nothing is
     written if any part is wrong); then the bank is stored, the engagement created (new links,
     its own series), its department groups, status and team sharing set, every respondent
-    imported with their timestamps, and the consensus answers, reasons, targets and actions recorded.
+    imported with their timestamps, and the consensus answers, reasons, targets and actions
+    recorded, all in one transaction: a write the database refuses half-way leaves nothing.
     """
-    return import_round(store, read_document(document))
+    checked = read_document(document)
+    with store.atomic():
+        return import_round(store, checked)
 
 
 def import_round(

@@ -4,7 +4,8 @@ A series document (``engagement_document.SeriesDocument``) holds one engagement 
 round, first round first, exactly as ``exports.engagement_document`` writes a single round. The
 dashboard link of any round exports the whole series (it already starts rounds and compares
 them). Importing checks every round before writing anything, then creates round 1 as a new
-series and each later round as its next round, so the comparison across rounds works again.
+series and each later round as its next round, in one transaction (every round or none), so
+the comparison across rounds works again.
 Rounds are numbered 1, 2, 3... in the new series, in the document's order (a series whose first
 round was deleted keeps its order, not its numbers). A single-round document imports as before.
 """
@@ -49,7 +50,8 @@ def import_series(store: Store, document: object) -> list[tuple[EngagementRecord
     """Create the rounds of a series document as one new series; checked in full before anything is written."""
     checked = read_series(document)
     created: list[tuple[EngagementRecord, str, str]] = []
-    for number, part in enumerate(checked.rounds):
-        series_id = created[0][0].id if created else None
-        created.append(exports.import_round(store, part, series_id, where=f"rounds[{number}].engagement"))
+    with store.atomic():  # every round, or none
+        for number, part in enumerate(checked.rounds):
+            series_id = created[0][0].id if created else None
+            created.append(exports.import_round(store, part, series_id, where=f"rounds[{number}].engagement"))
     return created

@@ -36,7 +36,7 @@ class ActionStore(StoreBase):
             .where(consensus_actions.c.engagement_id == engagement_id)
             .order_by(consensus_actions.c.dimension_id, consensus_actions.c.position, consensus_actions.c.id)
         )
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [_action(row) for row in conn.execute(query)]
 
     def add_action(

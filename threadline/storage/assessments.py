@@ -81,7 +81,7 @@ class AssessmentStore(StoreBase):
         query = sa.select(links.c.kind, links.c.assessment_id, links.c.revoked_at).where(
             links.c.token_hash == hash_token(cast(str, token))
         )
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             row = conn.execute(query).one_or_none()
         if row is None or row.assessment_id is None:
             return None
@@ -92,7 +92,7 @@ class AssessmentStore(StoreBase):
     def assessment(self, assessment_id: int) -> AssessmentRecord:
         """Return an assessment with all its answers; raise NotFoundError if absent."""
         answer_query = sa.select(answers.c.question_id, answers.c.value).where(answers.c.assessment_id == assessment_id)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             row = conn.execute(sa.select(assessments).where(_is_assessment(assessment_id))).one_or_none()
             if row is None:
                 raise NotFoundError(f"no assessment {assessment_id!r}")
@@ -228,7 +228,7 @@ class AssessmentStore(StoreBase):
 
     def current_share_token(self, assessment_id: int, private_token: str) -> str | None:
         """Return the active share token, re-derived from the private token, or None."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             state = _share_state(conn, assessment_id, private_token, lock=False)
         if not state.share_active:
             return None
@@ -262,7 +262,7 @@ class AssessmentStore(StoreBase):
             .where(consensus_reasons.c.assessment_id == assessment_id)
             .order_by(consensus_reasons.c.question_id)
         )
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return {question: reason for question, reason in conn.execute(query)}
 
     def _save_note(self, assessment_id: int, question_id: str, note: str, kind: AssessmentKind | None) -> None:

@@ -38,7 +38,7 @@ class BankStore(StoreBase):
     def bank_content(self, bank_hash: str) -> str | None:
         """Return the text of a stored bank, or None if there is none."""
         query = sa.select(banks.c.content).where(banks.c.content_hash == bank_hash)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return cast(str | None, conn.scalar(query))
 
 

@@ -10,11 +10,16 @@ write lock up front, so the busy timeout applies instead of a snapshot conflict)
 on PostgreSQL a row read before a write is locked with ``SELECT ... FOR UPDATE``.
 Writes to an assessment update its row first, so concurrent writers take locks in
 the same order.
+
+Several writes as one: ``with store.atomic():`` makes every store call inside it, on this
+thread, use one transaction, reads included (so they see what the unit wrote); it commits
+at the end or, if anything inside raises, stores nothing. An engagement import is one.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +43,7 @@ class StoreBase:
     def __init__(self, url: str) -> None:
         """Create the engine for a SQLite or PostgreSQL URL (no connection yet)."""
         self.engine: Engine = _create_engine(url)
+        self._unit = threading.local()  # this thread's atomic() connection, if one is open
 
     @property
     def dialect(self) -> str:
@@ -50,14 +56,45 @@ class StoreBase:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One write transaction; when the database does not take it, WriteFailedError (nothing stored)."""
+        """One write transaction (or the open unit's); when the database does not take it,
+        WriteFailedError (nothing stored)."""
+        unit = getattr(self._unit, "conn", None)
         try:
+            if unit is not None:
+                yield unit
+                return
             with self.engine.connect() as conn:
                 conn.execution_options(**{_WRITE: True})
                 with conn.begin():
                     yield conn
         except (sa.exc.OperationalError, sa.exc.InternalError) as failed:
             raise WriteFailedError(_problem(failed), str(failed.orig)) from failed
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A connection to read with: the open unit's, so a unit reads what it wrote, or a new one."""
+        unit = getattr(self._unit, "conn", None)
+        if unit is not None:
+            yield unit
+            return
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Every store call inside, on this thread, in one write transaction: all stored, or none.
+
+        Nested units are one. A failure of the database is WriteFailedError, as for one write.
+        """
+        if getattr(self._unit, "conn", None) is not None:
+            yield
+            return
+        with self._write() as conn:
+            self._unit.conn = conn
+            try:
+                yield
+            finally:
+                self._unit.conn = None
 
     def writable(self) -> bool:
         """Whether the database takes a write now (a write of nothing, rolled back)."""

@@ -112,7 +112,7 @@ class EngagementStore(ActionStore, AssessmentStore):
         query = sa.select(links.c.kind, links.c.engagement_id, links.c.revoked_at).where(
             links.c.token_hash == hash_token(cast(str, token))
         )
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             row = conn.execute(query).one_or_none()
         if row is None or row.engagement_id is None or row.kind not in _ENGAGEMENT_LINK_KINDS:
             return None
@@ -120,13 +120,13 @@ class EngagementStore(ActionStore, AssessmentStore):
 
     def engagement(self, engagement_id: int) -> EngagementRecord:
         """Return an engagement; raise NotFoundError if absent."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return _engagement(conn, engagement_id)
 
     def series(self, series_id: int) -> list[EngagementRecord]:
         """Return the rounds of a series, first round first (empty for an unknown series)."""
         query = sa.select(engagements).where(engagements.c.series_id == series_id).order_by(engagements.c.round)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [_engagement_record(row) for row in conn.execute(query)]
 
     def set_engagement_status(self, engagement_id: int, status: EngagementStatus) -> None:
@@ -157,7 +157,7 @@ class EngagementStore(ActionStore, AssessmentStore):
 
         Raises PermissionError when ``dashboard_token`` is not that token.
         """
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             _check_dashboard(conn, engagement_id, dashboard_token)
             generation = conn.scalar(_invite_generation(engagement_id))
         return derive_invite_token(dashboard_token, engagement_id, cast(int, generation))
@@ -195,7 +195,7 @@ class EngagementStore(ActionStore, AssessmentStore):
         The private token is derived from the dashboard token, which must be the
         engagement's current dashboard link (PermissionError otherwise).
         """
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             _check_dashboard(conn, engagement_id, dashboard_token)
             found = conn.scalar(_consensus_id(engagement_id))
         token = derive_consensus_token(dashboard_token, engagement_id)

@@ -76,7 +76,7 @@ class GuessStore(StoreBase):
 
     def guess_failures(self, scope: str, subject: str) -> Failures:
         """The failures stored for one address (or ``GLOBAL``), as they are (nothing forgotten)."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return _read(conn, scope, subject, lock=False)
 
 

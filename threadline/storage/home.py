@@ -57,7 +57,7 @@ class HomeStore(StoreBase):
         )
         if not include_archived:
             query = query.where(engagements.c.archived_at.is_(None))
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).all()
         return [EngagementSummary(_engagement_record(row), int(row.started), int(row.submitted)) for row in rows]
 
@@ -81,7 +81,7 @@ class HomeStore(StoreBase):
         query = sa.select(assessments.c.id).where(
             assessments.c.engagement_id == engagement_id, assessments.c.kind == "consensus"
         )
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return conn.scalar(query)
 
     def set_archived(self, engagement_id: int, archived: bool) -> None:

@@ -90,7 +90,7 @@ class PeerStore(StoreBase):
     def in_comparison(self, assessment_id: int) -> bool:
         """Whether the assessment's scores are in the comparison."""
         query = sa.select(peer_scores.c.assessment_id).where(peer_scores.c.assessment_id == assessment_id)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return conn.execute(query).first() is not None
 
     def peer_marker(self, bank_id: str, bank_version: str) -> tuple[int, object, int]:
@@ -98,7 +98,7 @@ class PeerStore(StoreBase):
         c = peer_scores.c
         query = sa.select(sa.func.count(), sa.func.max(c.updated_at), sa.func.coalesce(sa.func.sum(c.assessment_id), 0))
         query = query.where(c.bank_id == bank_id, c.bank_version == bank_version)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             count, latest, ids = conn.execute(query).one()
         return int(count), latest, int(ids)
 
@@ -108,7 +108,7 @@ class PeerStore(StoreBase):
         query = _rows_query().where(c.bank_id == bank_id, c.bank_version == bank_version)
         if kind is not None:
             query = query.where(c.kind == kind)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return _decoded(conn.execute(query.order_by(c.assessment_id)).all(), bank_id, bank_version)
 
     def peer_columns(self, bank_id: str, bank_version: str, kind: PeerKind = "self") -> PeerColumns:
@@ -118,7 +118,7 @@ class PeerStore(StoreBase):
         unpacked = sa.case((c.score_vector.is_(None), sa.cast(c.dimensions, sa.Text)), else_=sa.null())
         query = sa.select(c.assessment_id, c.industry, c.size, c.overall, c.score_ids, c.score_vector, unpacked)
         query = query.where(c.bank_id == bank_id, c.bank_version == bank_version, c.kind == kind)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(query.order_by(c.assessment_id)).all()
         if not rows:
             return PeerColumns(np.zeros(0, dtype=np.int64), [], [], (), np.zeros((0, 1)))
@@ -130,7 +130,7 @@ class PeerStore(StoreBase):
         """One assessment's row in the comparison, if it has one."""
         c = peer_scores.c
         query = _rows_query().add_columns(c.bank_id, c.bank_version).where(c.assessment_id == assessment_id)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).all()
         return None if not rows else _decoded(rows, rows[0].bank_id, rows[0].bank_version)[0]
 
@@ -139,7 +139,7 @@ class PeerStore(StoreBase):
     def in_portfolio(self, engagement_id: int) -> bool:
         """Whether the consultant has switched on "include this engagement's consensus in my portfolio"."""
         query = sa.select(engagements.c.portfolio).where(engagements.c.id == engagement_id)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return bool(conn.scalar(query))
 
     def set_portfolio(self, engagement_id: int, on: bool, dashboard_token: str) -> None:
@@ -178,7 +178,7 @@ class PeerStore(StoreBase):
     def portfolio_row(self, engagement_id: int) -> PeerScores | None:
         """The engagement's own row in the portfolio, if it has one."""
         query = _portfolio_query().where(assessments.c.engagement_id == engagement_id)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).all()
         return None if not rows else _decoded(rows, rows[0].bank_id, rows[0].bank_version)[0]
 
@@ -193,7 +193,7 @@ class PeerStore(StoreBase):
         query = _portfolio_query().where(c.bank_id == bank_id, c.bank_version == bank_version)
         if excluding_series is not None:
             query = query.where(engagements.c.series_id != excluding_series)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return _decoded(conn.execute(query.order_by(c.assessment_id)).all(), bank_id, bank_version)
 
 

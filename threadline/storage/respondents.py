@@ -84,7 +84,7 @@ class RespondentStore(StoreBase):
         several app servers on one database.
         """
         memo = self._respondent_memo
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = [tuple(row) for row in conn.execute(self._stored_rows.where(_of_engagement(engagement_id)))]
             unknown = [row[0] for row in rows if row not in memo]
             fresh = _full_respondents(conn, self._stored_rows, unknown)
@@ -130,7 +130,7 @@ class RespondentStore(StoreBase):
         )
         if submitted_only:
             query = query.where(assessments.c.status == "submitted")
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).all()
         objects = json.loads("[" + ",".join(text for _, text in rows) + "]")
         return {assessment_id: given for (assessment_id, _), given in zip(rows, objects, strict=True)}

@@ -34,7 +34,7 @@ class Store(EngagementStore, RespondentStore, HomeStore, BankStore, GuessStore, 
         the head is only read (no lock, no write), so a read-only but current one starts.
         """
         latest = len(legacy.MIGRATIONS)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             current = migrations.is_current(conn, latest)
         if current:
             return latest

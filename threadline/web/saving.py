@@ -31,6 +31,7 @@ __all__ = [
     "WriteFailedError",
     "answering_paused",
     "attempt",
+    "not_stored",
     "show_action_failure",
     "show_paused",
     "write_or_keep",
@@ -140,6 +141,11 @@ def attempt(flags: dict[str, Any], what: str, action: Any, *args: Any) -> bool:
         return False
     flags.pop(ACTION_KEY, None)
     return True
+
+
+def not_stored(what: str, failed: WriteFailedError) -> str:
+    """The words for a write the person asked for that the database did not take (nothing changed)."""
+    return f"{what}: the server could not store it ({REASONS[failed.problem]}). Nothing changed; try again in a moment."
 
 
 def show_action_failure(flags: dict[str, Any]) -> None:
