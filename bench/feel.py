@@ -244,16 +244,7 @@ def bare_chart_figures(context, url: str) -> dict[str, float]:
         quiet(page)
         return spent
 
-    thumb = page.locator("[data-testid=stSlider] input[type=range]").first
-
-    def slide(n: int) -> float:
-        thumb.focus()
-        key = "ArrowRight" if n % 2 == 0 else "ArrowLeft"  # the slider starts at 4 of 5
-        spent = timed(page, lambda: page.keyboard.press(key), "charts", count=1)
-        quiet(page)
-        return spent
-
-    figures = {"chart button": median_after_warm_up(draw), "chart slider": median_after_warm_up(slide)}
+    figures = {"chart button": median_after_warm_up(draw), "chart slider": slider_figure(page, charts=1)}
     page.close()
     return figures
 
@@ -263,18 +254,23 @@ def bare_two_charts_figures(context, url: str) -> dict[str, float]:
     page.goto(url)
     page.locator("[data-testid=stPlotlyChart] .main-svg").nth(1).wait_for(timeout=TIMEOUT_MS)
     quiet(page)
+    figures = {"two charts slider": slider_figure(page, charts=2)}
+    page.close()
+    return figures
+
+
+def slider_figure(page, charts: int) -> float:
+    """The bare pages' select slider (it starts at 4 of 5), one arrow key a step: until `charts` are redrawn."""
     thumb = page.locator("[data-testid=stSlider] input[type=range]").first
 
     def slide(n: int) -> float:
         thumb.focus()
-        key = "ArrowRight" if n % 2 == 0 else "ArrowLeft"  # the slider starts at 4 of 5
-        spent = timed(page, lambda: page.keyboard.press(key), "charts", count=2)
+        key = "ArrowRight" if n % 2 == 0 else "ArrowLeft"
+        spent = timed(page, lambda: page.keyboard.press(key), "charts", count=charts)
         quiet(page)
         return spent
 
-    figures = {"two charts slider": median_after_warm_up(slide)}
-    page.close()
-    return figures
+    return median_after_warm_up(slide)
 
 
 def bare_switch_figures(context, url: str) -> dict[str, float]:

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from threadline.links import hash_token, new_token
-from threadline.storage import Store, content_hash, legacy
+from threadline.storage import Store, WriteFailedError, WriteProblem, content_hash, legacy
 from threadline.storage.schema import schema_version
 
 
@@ -131,3 +131,20 @@ def rows_per_table(engine: sa.Engine) -> dict[str, int]:
     names = [name for name in table_names(engine) if name != "guess_failures"]
     with engine.connect() as conn:
         return {name: int(conn.scalar(sa.text(f'SELECT count(*) FROM "{name}"'))) for name in names}
+
+
+def refused_at(store: Store, method: str, call: int, problem: WriteProblem) -> list[object]:
+    """Make the store's `method` fail as the database would (WriteFailedError) on its `call`-th
+    call, the earlier ones stored as usual; returns the list of calls made, to count them.
+    Patches the instance: use on a store the test owns."""
+    stored = getattr(store, method)
+    calls: list[object] = []
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        if len(calls) == call:
+            raise WriteFailedError(problem, f"the database refused call {call} of {method}")
+        return stored(*args, **kwargs)
+
+    setattr(store, method, refused)
+    return calls

@@ -19,6 +19,7 @@ from scoring.bank import Bank
 from scoring.batch import encode
 from scoring.team import TeamView, team_view
 from tests.banks import SMALL, small_bank
+from tests.store_support import refused_at
 from threadline import storage as store_module
 from threadline.reporting import engagement_document, exports
 from threadline.reporting.engagement_document import EngagementDocument
@@ -660,29 +661,18 @@ def test_import_reads_a_choice_given_as_a_number(store: Store) -> None:
     assert store.respondent_answers([imported.id], submitted_only=False)[first.assessment_id]["speed"] == "4"
 
 
-def test_an_import_the_database_refuses_half_way_leaves_nothing_behind(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_import_the_database_refuses_half_way_leaves_nothing_behind(store: Store) -> None:
     record, _, dashboard = _full_engagement(store)
     document = exports.engagement_document(store, record.id, dashboard)
     before = (_engagement_count(store), _row_count(store, "assessments"), _row_count(store, "links"))
-    stored = store.import_respondent
-    calls: list[object] = []
-
-    def full_at_the_third(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args)
-        if len(calls) == 3:
-            raise WriteFailedError("full", "database or disk is full")
-        return stored(*args, **kwargs)
-
-    monkeypatch.setattr(store, "import_respondent", full_at_the_third)
+    calls = refused_at(store, "import_respondent", 3, "full")
     with pytest.raises(WriteFailedError, match="full"):
         exports.import_engagement(store, document)
 
     assert len(calls) == 3  # the engagement and two respondents had been written
     assert (_engagement_count(store), _row_count(store, "assessments"), _row_count(store, "links")) == before
-    monkeypatch.undo()
-    imported, _, _ = exports.import_engagement(store, document)  # and the same file imports once there is room
+    del store.import_respondent  # the database has room again
+    imported, _, _ = exports.import_engagement(store, document)  # and the same file imports now
     assert len(store.respondents(imported.id)) == 4
 
 

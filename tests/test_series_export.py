@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.store_support import refused_at
 from tests.test_exports import _engagement, _three_respondents
 from threadline.reporting import exports, series_export
 from threadline.storage import Store, WriteFailedError
@@ -75,23 +76,12 @@ def test_a_series_with_a_bad_round_writes_nothing(store: Store, another_db_url: 
         other.dispose()
 
 
-def test_a_series_whose_second_round_the_database_refuses_leaves_no_round(
-    store: Store, another_db_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_series_whose_second_round_the_database_refuses_leaves_no_round(store: Store, another_db_url: str) -> None:
     _, _, second, second_dashboard = _two_rounds(store)
     document = series_export.series_document(store, second.id, second_dashboard)
     other = Store(another_db_url)
     other.migrate()
-    stored = other.create_engagement
-    rounds: list[object] = []
-
-    def refused_for_round_two(*args: Any, **kwargs: Any) -> Any:
-        rounds.append(args)
-        if len(rounds) == 2:
-            raise WriteFailedError("unavailable", "server closed the connection")
-        return stored(*args, **kwargs)
-
-    monkeypatch.setattr(other, "create_engagement", refused_for_round_two)
+    rounds = refused_at(other, "create_engagement", 2, "unavailable")
     try:
         with pytest.raises(WriteFailedError, match="unavailable"):
             series_export.import_any(other, document)
