@@ -20,9 +20,9 @@ the next dimension's questions with the same widgets and none of the app's shell
 bench/bare_button.py, a plain button rerun, printed beside Next for reference;
 bench/bare_two_charts.py, a slider redrawing the app's own radar and gap chart and nothing else,
 printed beside the target change for reference (the app's cost beyond its two charts);
-bench/bare_switch.py, a page of the survey's questions whose button goes to another page drawing the same chart: the
-same kind of work as submit, which also leaves a page of questions for a page with a chart
-(docs/decisions.md: submit's ratio is printed against both floors).
+bench/bare_switch.py, a page of the survey's questions whose button goes to another page drawing
+the same chart: the same kind of work as submit, which also leaves a page of questions for a
+page with a chart (docs/decisions.md: submit's ratio is printed against both floors).
 Targets: submit, target change and share within 1.5x their floor; Next within 1.2x of its floor.
 """
 

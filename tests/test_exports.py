@@ -19,7 +19,7 @@ from scoring.bank import Bank
 from scoring.batch import encode
 from scoring.team import TeamView, team_view
 from tests.banks import SMALL, small_bank
-from tests.store_support import refused_at
+from tests.store_support import refused_at, rows_per_table
 from threadline import storage as store_module
 from threadline.reporting import engagement_document, exports
 from threadline.reporting.engagement_document import EngagementDocument
@@ -664,21 +664,16 @@ def test_import_reads_a_choice_given_as_a_number(store: Store) -> None:
 def test_an_import_the_database_refuses_half_way_leaves_nothing_behind(store: Store) -> None:
     record, _, dashboard = _full_engagement(store)
     document = exports.engagement_document(store, record.id, dashboard)
-    before = (_engagement_count(store), _row_count(store, "assessments"), _row_count(store, "links"))
+    before = rows_per_table(store.engine)
     calls = refused_at(store, "import_respondent", 3, "full")
     with pytest.raises(WriteFailedError, match="full"):
         exports.import_engagement(store, document)
 
     assert len(calls) == 3  # the engagement and two respondents had been written
-    assert (_engagement_count(store), _row_count(store, "assessments"), _row_count(store, "links")) == before
+    assert rows_per_table(store.engine) == before  # no row added to any table
     del store.import_respondent  # the database has room again
     imported, _, _ = exports.import_engagement(store, document)  # and the same file imports now
     assert len(store.respondents(imported.id)) == 4
-
-
-def _row_count(store: Store, table: str) -> int:
-    with store.engine.connect() as conn:
-        return int(conn.scalar(sa.text(f"SELECT count(*) FROM {table}")))
 
 
 def test_import_rejects_an_invalid_bank(store: Store) -> None:

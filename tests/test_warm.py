@@ -68,11 +68,11 @@ print(json.dumps({
 """
 
 
-def _warm_child(database_url: str) -> subprocess.CompletedProcess:
+def _warm_child(database_url: str, home: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", _CHILD],
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url, "HOME": str(ROOT)},
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url, "HOME": str(home)},
         capture_output=True,
         text=True,
         timeout=120,
@@ -82,7 +82,7 @@ def _warm_child(database_url: str) -> subprocess.CompletedProcess:
 def test_a_warmed_server_has_the_pages_modules_loaded_and_its_database_current(tmp_path):
     database = tmp_path / "warm.db"
 
-    child = _warm_child(f"sqlite:///{database}")
+    child = _warm_child(f"sqlite:///{database}", tmp_path)
 
     assert child.returncode == 0, child.stderr
     assert json.loads(child.stdout) == {
@@ -104,8 +104,8 @@ def test_a_warmed_server_has_the_pages_modules_loaded_and_its_database_current(t
         engine.dispose()
 
 
-def test_a_database_that_cannot_be_opened_at_start_is_logged_and_left_to_the_pages():
-    child = _warm_child("postgresql+psycopg://threadline@127.0.0.1:9/test")  # nothing listens there
+def test_a_database_that_cannot_be_opened_at_start_is_logged_and_left_to_the_pages(tmp_path):
+    child = _warm_child("postgresql+psycopg://threadline@127.0.0.1:9/test", tmp_path)  # nothing listens there
 
     assert child.returncode == 0, child.stderr
     assert "the database or the banks could not be opened at start: OperationalError" in child.stderr

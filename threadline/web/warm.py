@@ -22,6 +22,8 @@ import importlib
 import logging
 from pathlib import Path
 
+from threadline.web import browser
+
 log = logging.getLogger("threadline.warm")
 
 PAGES_FOLDER = "app_pages"
@@ -69,9 +71,8 @@ def skip_prompt_check() -> None:
 
 def open_resources() -> None:
     """The database (migrated if it must be) and the banks on offer, cached for the first page."""
-    from threadline.web import browser, resources
+    from threadline.web import resources
 
-    browser.warm_code_names()
     try:
         resources.store()
         resources.catalog()
@@ -84,4 +85,5 @@ def warm_up(entry: Path) -> None:
     import_page_modules(entry)
     importlib.import_module("streamlit.emojis")  # compiles the emoji pattern a page icon is checked against
     skip_prompt_check()
+    browser.warm_code_names()  # the file names of Streamlit's element code the survey preloads
     open_resources()
